@@ -1,0 +1,1 @@
+"""Pure, typed rules of Buurtstem: no Flask, no database, no I/O."""

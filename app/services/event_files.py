@@ -1,0 +1,29 @@
+"""Importing and exporting events as JSON files (``docs/event-format.md``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.domain.event_file import EventSpec, GroupSpec
+from app.extensions import db
+from app.models import Event, User
+from app.services import events
+
+
+def import_event(spec: EventSpec, owner: User | None) -> Event:
+    """Create the event described by ``spec`` in one transaction: all of it or nothing."""
+    fields = events.EventFields(title=spec.title, description=spec.description, location=spec.location,
+                                starts_at=spec.starts_at, ends_at=spec.ends_at, language=spec.language)
+    event = events.add_event(owner, fields, [(group.name, group.weight) for group in spec.groups])
+    for group, wanted in zip(event.groups, spec.groups, strict=True):
+        group.colour = wanted.colour
+    db.session.commit()
+    return event
+
+
+def event_spec(event: Event) -> EventSpec:
+    return EventSpec(
+        title=event.title, starts_at=event.starts_at, ends_at=event.ends_at, location=event.location,
+        description=event.description, language=event.language,
+        groups=tuple(GroupSpec(g.name, Decimal(g.weight).normalize(), g.colour) for g in event.groups),
+    )

@@ -1,0 +1,24 @@
+"""Blueprints by audience. Each feature folder holds ``__init__.py`` (the blueprint), views and forms."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+STATUS_LABELS = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed"), "published": _l("Published")}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.web.admin import bp as admin_bp
+    from app.web.attend import bp as attend_bp
+    from app.web.auth import bp as auth_bp
+    from app.web.host import bp as host_bp
+    from app.web.main import bp as main_bp
+
+    app.jinja_env.globals["status_label"] = status_label
+    for blueprint in (main_bp, auth_bp, admin_bp, host_bp, attend_bp):
+        app.register_blueprint(blueprint)
