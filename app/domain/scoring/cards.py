@@ -1,0 +1,179 @@
+"""Criteria, bidders and score cards, and the one validation every channel (phone, paper, import) uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+from types import MappingProxyType
+
+from app.domain.scoring.errors import CardError, Problem, ScoreError, ScoreErrorCode
+from app.domain.scoring.scale import Scale, parse_value
+
+
+def positive_fraction(weight: Fraction | int) -> Fraction:
+    """A weight as an exact ``Fraction``; weights must be greater than zero (floats are refused)."""
+    if isinstance(weight, bool) or not isinstance(weight, Fraction | int):
+        raise ScoreError(ScoreErrorCode.INVALID_WEIGHT, weight)
+    exact = Fraction(weight)
+    if exact <= 0:
+        raise ScoreError(ScoreErrorCode.INVALID_WEIGHT, weight)
+    return exact
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A weighted criterion; ``weight`` is relative (2 counts twice as much as 1)."""
+
+    key: str
+    name: str
+    weight: Fraction = Fraction(1)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", positive_fraction(self.weight))
+
+
+@dataclass(frozen=True)
+class Bidder:
+    """A bidding organisation, in presentation order when listed."""
+
+    key: str
+    name: str
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    PAPER = "paper"
+    IMPORT = "import"
+
+
+@dataclass(frozen=True)
+class Card:
+    """One attendee's scores for one bidder.
+
+    ``ballot`` groups all cards of one attendee; ``scores`` maps every criterion key to a scale value or
+    ``None`` (can't judge). ``group_weight`` is the weight of the attendee's voter group.
+    """
+
+    ballot: str
+    bidder: str
+    group: str
+    group_weight: Fraction
+    scores: Mapping[str, int | None] = field(hash=False)
+    comment: str = ""
+    channel: Channel = Channel.PHONE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "group_weight", positive_fraction(self.group_weight))
+        object.__setattr__(self, "scores", MappingProxyType(dict(self.scores)))
+
+
+def card_problems(
+    scale: Scale,
+    criteria: Sequence[Criterion],
+    bidder_keys: Iterable[str],
+    bidder: str,
+    scores: Mapping[str, int | str | None],
+) -> tuple[Problem, ...]:
+    """Everything wrong with one card, in a stable order (bidder, then criteria in their order, then
+    unknown keys sorted); empty when the card is valid.
+
+    A value may be an int (already parsed), a string (as typed; see :func:`parse_value`) or ``None``.
+    Can't-judge (``None`` or an empty string) is a valid answer; a missing criterion is not.
+    """
+    problems: list[Problem] = []
+    if bidder not in set(bidder_keys):
+        problems.append(Problem(ScoreErrorCode.UNKNOWN_BIDDER, bidder))
+    known = {criterion.key for criterion in criteria}
+    for criterion in criteria:
+        if criterion.key not in scores:
+            problems.append(Problem(ScoreErrorCode.MISSING_CRITERION, criterion.key, criterion.key))
+            continue
+        try:
+            _score_value(scale, scores[criterion.key])
+        except ScoreError as error:
+            problems.append(Problem(error.code, str(error.value), criterion.key))
+    for key in sorted(set(scores) - known):
+        problems.append(Problem(ScoreErrorCode.UNKNOWN_CRITERION, key, key))
+    return tuple(problems)
+
+
+def validate_card(
+    scale: Scale,
+    criteria: Sequence[Criterion],
+    bidder_keys: Iterable[str],
+    bidder: str,
+    scores: Mapping[str, int | str | None],
+) -> dict[str, int | None]:
+    """The card's scores as scale values (``None`` = can't judge), keyed in criterion order.
+
+    :raises CardError: listing every problem found by :func:`card_problems`.
+    """
+    problems = card_problems(scale, criteria, bidder_keys, bidder, scores)
+    if problems:
+        raise CardError(problems)
+    return {criterion.key: _score_value(scale, scores[criterion.key]) for criterion in criteria}
+
+
+def _score_value(scale: Scale, raw: int | str | None) -> int | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return parse_value(scale, raw)
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise ScoreError(ScoreErrorCode.UNKNOWN_GRADE, raw)
+    if not scale.contains(raw):
+        raise ScoreError(ScoreErrorCode.OUT_OF_RANGE, raw)
+    return raw
+
+
+def check_setup(criteria: Sequence[Criterion], bidders: Sequence[Bidder]) -> None:
+    """Refuse a tender without criteria or bidders, or with a key used twice."""
+    if not criteria or not bidders:
+        raise ScoreError(ScoreErrorCode.INVALID_SETUP, "no criteria or no bidders")
+    for keys in ([c.key for c in criteria], [b.key for b in bidders]):
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ScoreError(ScoreErrorCode.DUPLICATE_KEY, duplicates[0])
+
+
+def check_cards(
+    scale: Scale, criteria: Sequence[Criterion], bidders: Sequence[Bidder], cards: Iterable[Card]
+) -> None:
+    """Validate every card as :func:`validate_card` does, and refuse two cards of one ballot for one
+    bidder (``duplicate_card``)."""
+    bidder_keys = [bidder.key for bidder in bidders]
+    seen: set[tuple[str, str]] = set()
+    for card in cards:
+        problems = card_problems(scale, criteria, bidder_keys, card.bidder, card.scores)
+        if problems:
+            raise CardError(problems)
+        if (card.ballot, card.bidder) in seen:
+            raise ScoreError(ScoreErrorCode.DUPLICATE_CARD, (card.ballot, card.bidder))
+        seen.add((card.ballot, card.bidder))
+
+
+def ballots_in_canonical_order(
+    cards: Iterable[Card], criteria: Sequence[Criterion], bidders: Sequence[Bidder]
+) -> list[tuple[Card, ...]]:
+    """All cards grouped by ballot, each ballot's cards in bidder order, ballots sorted by their content.
+
+    Ordering by content (never by ballot id or arrival) makes the export and the bootstrap independent of
+    the order cards came in and of the ids they had, and lets the export renumber ballots 1, 2, 3 … without
+    leaking who voted when.
+    """
+    bidder_index = {bidder.key: index for index, bidder in enumerate(bidders)}
+    by_ballot: dict[str, list[Card]] = {}
+    for card in cards:
+        by_ballot.setdefault(card.ballot, []).append(card)
+
+    def card_key(card: Card) -> tuple[object, ...]:
+        scores = tuple(
+            (-1 if card.scores[c.key] is None else card.scores[c.key]) for c in criteria
+        )
+        return (bidder_index[card.bidder], scores, card.group, card.group_weight, card.channel, card.comment)
+
+    ballots = [tuple(sorted(group, key=card_key)) for group in by_ballot.values()]
+    ballots.sort(key=lambda ballot: [card_key(card) for card in ballot])
+    return ballots
