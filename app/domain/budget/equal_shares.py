@@ -1,0 +1,280 @@
+"""Method of Equal Shares (MES) with cost utilities, completed with "Add1" as cities run it.
+
+One MES run at a per-voter budget ``b`` (whole currency units):
+
+* every voter starts with ``b``; a project's *candidates* are the projects with a positive cost and at
+  least one supporter (others are never funded by MES);
+* voter ``i`` values project ``p`` at ``cost(p) * w_i(p)`` (``w`` = 1 for approval, the points on
+  points ballots), so voter ``i`` is asked to pay ``min(budget_i, rho * w_i(p))`` where ``rho`` is the
+  smallest price per unit of weight at which the supporters together pay exactly ``cost(p)``;
+* a project is affordable while its supporters have at least its cost left; each round funds the
+  affordable project with the smallest ``rho / cost(p)`` (pabutools' affordability factor), ties going
+  to the smallest project id in plain character order; the run ends when nothing is affordable.
+
+This is exactly pabutools 1.2.3 ``method_of_equal_shares(..., sat_class=Cost_Sat)`` started at ``b``
+(for points ballots with a satisfaction of ``points * cost``), in exact rational arithmetic.
+
+Add1 completion (pabulib rule ``equalshares/add1``, used by Assen 2024, Świecie 2023, Wieliczka 2023):
+start at ``b0 = budget // n_voters`` and raise ``b`` one unit at a time; the result is the outcome of the
+last ``b`` whose outcome still fits the budget, just before the first ``b`` whose outcome does not. There
+is no early stop at an exhaustive outcome (pabutools' ``voter_budget_increment=1`` stops there). If every
+candidate gets funded and fits, no later ``b`` can overspend, and that outcome is the result.
+
+Jumping instead of stepping. Stepping one unit at a time is too slow (Budapest 2024 starts at 34,551 HUF
+per voter). A run at ``b`` also returns a bound ``D`` such that every run at ``b'`` in ``[b, b + D)``
+makes the same selections in the same order, so the completion jumps straight to ``b + ceil(D)``. The
+argument, for a fixed selection sequence replayed at ``b' = b + d``:
+
+1. Budgets only grow: by induction over rounds, each voter has at least as much left at ``b'`` as at
+   ``b`` (more money lowers every ``rho``, and a voter paying ``min(budget, rho * w)`` then keeps more).
+2. They grow at most linearly: give every voter a slope ``s_i`` (1 at the start) and keep the invariant
+   ``extra_i <= d * s_i``. When ``p`` is funded at price ``rho``, the voters who paid all they had
+   (``budget_i < rho * w_i``, "poor") can add at most ``E = d * sum(s_poor)`` money, and the rest
+   (weight ``W_rich > 0``) keep paying ``w_i`` per unit of price, so the price drops by at most
+   ``E / W_rich``; every supporter then keeps at most ``w_i * E / W_rich`` more, so
+   ``s_i += w_i * sum(s_poor) / W_rich`` restores the invariant. A project with no poor supporter has
+   an unchanged price.
+3. So at every round, every other affordable project ``q`` has ``rho_q / cost_q`` lowered by at most
+   ``d * sum(s_poor(q)) / (W_rich(q) * cost_q)`` while the winner's only falls; the winner stays the
+   winner while that is below the margin (a tie lost on the id keeps losing only when ``q``'s price
+   cannot move). A project without enough money left stays so while ``d * sum(s) < cost - money``.
+   ``D`` is the minimum of these bounds over the whole run; integers ``d < D`` keep every decision.
+
+Funded projects are the same for every ``b`` in the interval, so one run per interval decides the
+completion exactly as stepping would; the tests compare both on small instances.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, insort
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+
+from app.domain.budget.instance import Instance
+
+
+@dataclass(frozen=True)
+class MesRun:
+    """One MES run at a fixed per-voter budget.
+
+    ``rhos[k]`` is the price per unit of weight paid for ``winners[k]``; ``money_left`` is, for each
+    candidate not funded, what its supporters had left together at the end; ``stable_for`` is the bound
+    ``D`` of the module docstring (``None``: no later per-voter budget changes the run).
+    """
+
+    per_voter_budget: int
+    winners: tuple[str, ...]
+    rhos: tuple[Fraction, ...]
+    money_left: dict[str, Fraction]
+    stable_for: Fraction | None
+    spent: int
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Identical ballots merged (they always hold the same money), candidates indexed in id order."""
+
+    ids: tuple[str, ...]
+    costs: tuple[int, ...]
+    weight_totals: tuple[int, ...]
+    multiplicity: tuple[int, ...]
+    ballots: tuple[tuple[tuple[int, int], ...], ...]
+    supporters: tuple[tuple[tuple[int, int], ...], ...]
+    n_voters: int
+
+
+def prepare(instance: Instance) -> _Prepared:
+    """Index an instance once for many runs."""
+    support = instance.support()
+    ids = tuple(sorted(p for p, cost in instance.costs.items() if cost > 0 and support[p] > 0))
+    index = {project_id: j for j, project_id in enumerate(ids)}
+    counts: dict[tuple[tuple[int, int], ...], int] = defaultdict(int)
+    for ballot in instance.ballots:
+        key = tuple(sorted((index[p], w) for p, w in ballot.items() if p in index))
+        if key:
+            counts[key] += 1
+    ballots = tuple(counts)
+    multiplicity = tuple(counts.values())
+    supporters: list[list[tuple[int, int]]] = [[] for _ in ids]
+    weight_totals = [0] * len(ids)
+    for g, ballot_key in enumerate(ballots):
+        for j, w in ballot_key:
+            supporters[j].append((g, w))
+            weight_totals[j] += multiplicity[g] * w
+    return _Prepared(
+        ids=ids,
+        costs=tuple(instance.costs[p] for p in ids),
+        weight_totals=tuple(weight_totals),
+        multiplicity=multiplicity,
+        ballots=ballots,
+        supporters=tuple(tuple(s) for s in supporters),
+        n_voters=len(instance.ballots),
+    )
+
+
+def mes_run(instance: Instance | _Prepared, per_voter_budget: int) -> MesRun:
+    """Run MES once with every voter starting at ``per_voter_budget`` (see the module docstring)."""
+    prep = instance if isinstance(instance, _Prepared) else prepare(instance)
+    return _Run(prep, per_voter_budget).result()
+
+
+class _Run:
+    """The state of one run. Voters with the same money and slope form a class; per project, the
+    supporters are kept as (class, weight) entries sorted by money per unit of weight, so finding the
+    price only walks the entries that cannot pay it in full."""
+
+    def __init__(self, prep: _Prepared, b: int) -> None:
+        self.prep = prep
+        self.b = b
+        self.money: list[Fraction] = [Fraction(b)]
+        self.slope: list[Fraction] = [Fraction(1)]
+        self.group_class = [0] * len(prep.ballots)
+        n = len(prep.ids)
+        self.entries: list[dict[tuple[int, int], int]] = [defaultdict(int) for _ in range(n)]
+        self.order: list[list[tuple[Fraction, int, int]]] = [[] for _ in range(n)]
+        self.total_money: list[Fraction] = [Fraction(0)] * n
+        self.total_slope: list[Fraction] = [Fraction(0)] * n
+        for j, sup in enumerate(prep.supporters):
+            entries = self.entries[j]
+            for g, w in sup:
+                entries[(0, w)] += prep.multiplicity[g]
+                self.total_money[j] += prep.multiplicity[g] * b
+                self.total_slope[j] += prep.multiplicity[g]
+            self.order[j] = sorted((Fraction(b, w), 0, w) for (_, w) in entries)
+
+    def price(self, j: int) -> tuple[Fraction, Fraction, int]:
+        """The price per unit of weight for an affordable project, the slope sum of its poor
+        supporters and the weight of the others."""
+        cost = self.prep.costs[j]
+        left_cost = Fraction(cost)
+        rich_weight = self.prep.weight_totals[j]
+        poor_slope = Fraction(0)
+        entries = self.entries[j]
+        for ratio, c, w in self.order[j]:
+            if ratio * rich_weight >= left_cost:
+                break
+            count = entries[(c, w)]
+            left_cost -= count * self.money[c]
+            rich_weight -= count * w
+            poor_slope += count * self.slope[c]
+        return left_cost / rich_weight, poor_slope, rich_weight
+
+    def result(self) -> MesRun:
+        prep = self.prep
+        alive = set(range(len(prep.ids)))
+        winners: list[int] = []
+        rhos: list[Fraction] = []
+        bound: Fraction | None = None
+        while True:
+            best: tuple[Fraction, int] | None = None
+            scores: list[tuple[int, Fraction, Fraction]] = []
+            for j in sorted(alive):
+                cost = prep.costs[j]
+                if self.total_money[j] < cost:
+                    alive.discard(j)
+                    if self.total_slope[j] > 0:
+                        limit = (cost - self.total_money[j]) / self.total_slope[j]
+                        bound = limit if bound is None else min(bound, limit)
+                    continue
+                rho, poor_slope, rich_weight = self.price(j)
+                factor = rho / cost
+                scores.append((j, factor, poor_slope / (rich_weight * cost)))
+                if best is None or factor < best[0]:
+                    best = (factor, j)
+            if best is None:
+                break
+            best_factor, chosen = best
+            for j, factor, drift in scores:
+                if j != chosen and drift > 0:
+                    limit = (factor - best_factor) / drift
+                    bound = limit if bound is None else min(bound, limit)
+            alive.discard(chosen)
+            rho, poor_slope, rich_weight = self.price(chosen)
+            winners.append(chosen)
+            rhos.append(rho)
+            self.fund(chosen, rho, poor_slope / rich_weight, set(winners))
+        money_left = {prep.ids[j]: self.total_money[j] for j in range(len(prep.ids)) if j not in set(winners)}
+        return MesRun(
+            per_voter_budget=self.b,
+            winners=tuple(prep.ids[j] for j in winners),
+            rhos=tuple(rhos),
+            money_left=money_left,
+            stable_for=bound,
+            spent=sum(prep.costs[j] for j in winners),
+        )
+
+    def fund(self, chosen: int, rho: Fraction, slope_step: Fraction, done: set[int]) -> None:
+        """Charge the supporters of ``chosen`` and move them to new classes in every project's index."""
+        prep = self.prep
+        buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for g, w in prep.supporters[chosen]:
+            buckets[(self.group_class[g], w)].append(g)
+        for (old, w), groups in buckets.items():
+            old_money, old_slope = self.money[old], self.slope[old]
+            pay = rho * w
+            new_money = Fraction(0) if old_money < pay else old_money - pay
+            new_slope = old_slope + w * slope_step
+            new = len(self.money)
+            self.money.append(new_money)
+            self.slope.append(new_slope)
+            moved: dict[tuple[int, int], int] = defaultdict(int)
+            for g in groups:
+                self.group_class[g] = new
+                m = prep.multiplicity[g]
+                for q, wq in prep.ballots[g]:
+                    if q not in done:
+                        moved[(q, wq)] += m
+            money_step, slope_delta = new_money - old_money, new_slope - old_slope
+            for (q, wq), count in moved.items():
+                self._move(q, wq, old, new, count)
+                self.total_money[q] += count * money_step
+                self.total_slope[q] += count * slope_delta
+
+    def _move(self, q: int, wq: int, old: int, new: int, count: int) -> None:
+        entries, order = self.entries[q], self.order[q]
+        left = entries[(old, wq)] - count
+        if left:
+            entries[(old, wq)] = left
+        else:
+            del entries[(old, wq)]
+            item = (self.money[old] / wq, old, wq)
+            at = bisect_left(order, item)
+            del order[at]
+        entries[(new, wq)] = count
+        insort(order, (self.money[new] / wq, new, wq))
+
+
+@dataclass(frozen=True)
+class Completion:
+    """The Add1 result: the run at the final per-voter budget and the first budget that overspends."""
+
+    run: MesRun
+    first_overspending_budget: int | None
+    runs: int
+
+
+def add1_completion(instance: Instance, *, step_by_one: bool = False) -> Completion:
+    """Find the Add1 result (module docstring); ``step_by_one`` disables the jumps (for tests)."""
+    prep = prepare(instance)
+    n = prep.n_voters
+    if n == 0 or not prep.ids:
+        return Completion(mes_run(prep, 0), None, 1)
+    b = instance.budget // n
+    run = mes_run(prep, b)
+    runs = 1
+    candidates = len(prep.ids)
+    while True:
+        if run.stable_for is None or len(run.winners) == candidates:
+            return Completion(run, None, runs)
+        step = 1 if step_by_one else max(1, math.ceil(run.stable_for))
+        following = mes_run(prep, b + step)
+        runs += 1
+        if following.spent > instance.budget:
+            last = b + step - 1
+            if last != b:
+                run = mes_run(prep, last)
+                runs += 1
+            return Completion(run, b + step, runs)
+        run, b = following, b + step
