@@ -6,18 +6,19 @@ docstrings below and in ``docs/method.md``.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
-from functools import cmp_to_key
 from typing import TypeVar
 
 from app.domain.scoring.cards import Bidder, Card, Criterion, check_cards, check_setup
 from app.domain.scoring.measures import (
-    compare_majority,
     integer_weights,
     lower_median_index,
+    majority_key,
     weighted_mean,
 )
 from app.domain.scoring.scale import Scale, points
@@ -155,15 +156,16 @@ def tally(
 
 def criterion_result(scale: Scale, criterion: Criterion, cards: Sequence[Card]) -> CriterionResult:
     """Count one criterion of one bidder (see :class:`CriterionResult`)."""
+    # count (value, group weight) pairs first: a few exact additions instead of one per card
+    pairs = Counter((card.scores[criterion.key], card.group_weight) for card in cards)
     weights = {value: Fraction(0) for value in scale.values}
-    judged = cant_judge = 0
-    for card in cards:
-        value = card.scores[criterion.key]
+    cant_judge = judged = 0
+    for (value, group_weight), count in pairs.items():
         if value is None:
-            cant_judge += 1
+            cant_judge += count
         else:
-            judged += 1
-            weights[value] += card.group_weight
+            judged += count
+            weights[value] += count * group_weight
     ordered = [weights[value] for value in scale.values]
     median_index = lower_median_index(integer_weights(ordered))
     return CriterionResult(
@@ -224,11 +226,12 @@ def rank(results: Sequence[BidderResult], method: Method) -> Ranking:
     """Order bidders under one method; ``results`` must be in presentation order.
 
     - mean / median: higher overall score first; equal scores (exact fractions) share a rank;
-    - majority judgment: :func:`compare_majority` on the merged distributions; bidders equal all the way
-      share a rank;
+    - majority judgment: :func:`compare_majority` (through :func:`majority_key`) on the merged
+      distributions; bidders equal all the way share a rank;
     - a bidder nobody judged comes last (sharing that place with any other such bidder);
     - shared ranks are "competition" ranks (1, 1, 3) and tied bidders are listed in presentation order.
     """
+
     def score(result: BidderResult) -> Fraction | None:
         if method is Method.MEAN:
             return result.mean_score
@@ -236,21 +239,20 @@ def rank(results: Sequence[BidderResult], method: Method) -> Ranking:
             return result.median_score
         return result.majority_score
 
-    def compare(a: BidderResult, b: BidderResult) -> int:
-        if method is Method.MAJORITY:
-            return compare_majority(integer_weights(a.majority_shares), integer_weights(b.majority_shares))
-        sa, sb = score(a), score(b)
-        if sa is None or sb is None:
-            return (sa is not None) - (sb is not None)
-        return (sa > sb) - (sa < sb)
-
+    keys: list[tuple[object, ...]]
+    if method is Method.MAJORITY:
+        weights = [integer_weights(result.majority_shares) for result in results]
+        unit = math.lcm(*(max(sum(each), 1) for each in weights))
+        keys = [majority_key(each, unit) for each in weights]
+    else:
+        keys = [(0,) if score(result) is None else (1, score(result)) for result in results]
     # sorted(..., reverse=True) is stable: equal bidders stay in presentation order
-    ordered = sorted(results, key=cmp_to_key(compare), reverse=True)
+    order = sorted(range(len(results)), key=keys.__getitem__, reverse=True)
     entries: list[RankedBidder] = []
-    for position, result in enumerate(ordered):
-        shared = position > 0 and compare(ordered[position - 1], result) == 0
+    for position, index in enumerate(order):
+        shared = position > 0 and keys[order[position - 1]] == keys[index]
         place = entries[-1].rank if shared else position + 1
-        entries.append(RankedBidder(result.bidder.key, place, score(result)))
+        entries.append(RankedBidder(results[index].bidder.key, place, score(results[index])))
     return Ranking(method, tuple(entries))
 
 

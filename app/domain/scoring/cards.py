@@ -83,7 +83,7 @@ def card_problems(
     Can't-judge (``None`` or an empty string) is a valid answer; a missing criterion is not.
     """
     problems: list[Problem] = []
-    if bidder not in set(bidder_keys):
+    if bidder not in (bidder_keys if isinstance(bidder_keys, set | frozenset) else set(bidder_keys)):
         problems.append(Problem(ScoreErrorCode.UNKNOWN_BIDDER, bidder))
     known = {criterion.key for criterion in criteria}
     for criterion in criteria:
@@ -143,7 +143,7 @@ def check_cards(
 ) -> None:
     """Validate every card as :func:`validate_card` does, and refuse two cards of one ballot for one
     bidder (``duplicate_card``)."""
-    bidder_keys = [bidder.key for bidder in bidders]
+    bidder_keys = {bidder.key for bidder in bidders}
     seen: set[tuple[str, str]] = set()
     for card in cards:
         problems = card_problems(scale, criteria, bidder_keys, card.bidder, card.scores)
@@ -169,9 +169,7 @@ def ballots_in_canonical_order(
         by_ballot.setdefault(card.ballot, []).append(card)
 
     def card_key(card: Card) -> tuple[object, ...]:
-        scores = tuple(
-            (-1 if card.scores[c.key] is None else card.scores[c.key]) for c in criteria
-        )
+        scores = tuple((-1 if card.scores[c.key] is None else card.scores[c.key]) for c in criteria)
         return (bidder_index[card.bidder], scores, card.group, card.group_weight, card.channel, card.comment)
 
     ballots = [tuple(sorted(group, key=card_key)) for group in by_ballot.values()]

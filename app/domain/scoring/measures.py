@@ -6,6 +6,7 @@ lowest value). Weights are exact: ``Fraction`` values in the tally, whole number
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -31,12 +32,8 @@ def lower_median_index(weights: Sequence[int]) -> int | None:
     total = sum(weights)
     if total <= 0:
         return None
-    cumulative = 0
-    for index, weight in enumerate(weights):
-        cumulative += weight
-        if weight > 0 and 2 * cumulative >= total:
-            return index
-    raise AssertionError("unreachable: cumulative weight reaches the total")  # pragma: no cover
+    # the first position whose running total reaches half (rounded up: whole-number weights)
+    return bisect.bisect_left(list(itertools.accumulate(weights)), (total + 1) // 2)
 
 
 def majority_value_sequence(counts: Mapping[int, int]) -> tuple[int, ...]:
@@ -59,29 +56,44 @@ def integer_weights(weights: Sequence[Fraction]) -> list[int]:
     return [int(weight * denominator) for weight in weights]
 
 
-def _sides(weights: Sequence[int], scale_by: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Two step functions of the depth from the middle, for weights multiplied by ``2 * scale_by``:
+MajorityKey = tuple[tuple[int, ...], ...]
 
-    - lower side: the grade found at depth ``t`` below the middle, going down as ``t`` grows;
-    - upper side: the grade found at depth ``t`` above the middle, going up as ``t`` grows.
 
-    Each is a list of ``(depth where this grade starts, grade index)``, the first at depth 0. Scaling
-    both bidders to the same total turns shares into whole numbers, so the comparison stays exact.
+def majority_key(weights: Sequence[int], unit: int) -> MajorityKey:
+    """A sort key for majority judgment (higher key = ranked higher); see :func:`compare_majority`.
+
+    :param weights: whole-number weights per scale position, worst first.
+    :param unit: a common multiple of the totals of every distribution that will be compared (e.g. their
+        ``math.lcm``), so that depths of different bidders are whole numbers on one ruler.
+
+    The key is the starting state ``(lower-side grade, upper-side grade)`` at the middle, followed by the
+    changes met walking outward, in order of depth: ``(0, depth, new grade)`` when the lower side drops
+    (meeting that later is better), ``(1, -depth, new grade)`` when the upper side rises (sooner is better;
+    any rise beats any drop, because the state that rises first is ahead). At equal depth a drop is listed
+    before a rise, since the lower side is compared first. ``(0, 2 * unit, 0)`` ends the key: "no more
+    drops" beats a later drop and loses to a rise. A distribution nobody filled in gets the empty key.
     """
-    scaled = [2 * scale_by * weight for weight in weights]
-    half = sum(scaled) // 2
-    lower: list[tuple[int, int]] = []
-    upper: list[tuple[int, int]] = []
-    cumulative = list(itertools.accumulate(scaled))
-    for index in range(len(scaled) - 1, -1, -1):
-        # on the lower side a grade occupies the positions [cumulative - weight, cumulative)
-        if scaled[index] > 0 and cumulative[index] - scaled[index] < half:
-            lower.append((max(half - cumulative[index], 0), index))
-    for index in range(len(scaled)):
-        # on the upper side it occupies (cumulative - weight, cumulative]
-        if scaled[index] > 0 and cumulative[index] > half:
-            upper.append((max(cumulative[index] - scaled[index] - half, 0), index))
-    return lower, upper
+    total = sum(weights)
+    if total <= 0:
+        return ()
+    if unit % total:
+        raise ValueError("unit must be a multiple of the total weight")
+    stretch = 2 * unit // total  # the whole line is 2 * unit long on the common ruler, its middle at unit
+    cumulative = list(itertools.accumulate(weights))
+    lower_start = bisect.bisect_left(cumulative, (total + 1) // 2)  # majority grade: cumulative ≥ half
+    upper_start = bisect.bisect_right(cumulative, total // 2)  # first grade with cumulative > half
+    # a grade below the majority grade is reached on the lower side at depth  middle − its cumulative;
+    # a grade above the upper start is reached on the upper side at depth  (cumulative before it) − middle
+    above = range(upper_start + 1, len(weights))
+    events = sorted(
+        [(unit - cumulative[i] * stretch, 0, i) for i in range(lower_start) if weights[i]]
+        + [(cumulative[i - 1] * stretch - unit, 1, i) for i in above if weights[i]]
+    )
+    return (
+        (lower_start, upper_start),
+        *((0, depth, grade) if kind == 0 else (1, -depth, grade) for depth, kind, grade in events),
+        (0, 2 * unit, 0),
+    )
 
 
 def compare_majority(first: Sequence[int], second: Sequence[int]) -> int:
@@ -101,25 +113,6 @@ def compare_majority(first: Sequence[int], second: Sequence[int]) -> int:
     side moving outward); the tests check this against :func:`majority_value_sequence`. Because only
     shares matter, multiplying every weight by the same number changes nothing.
     """
-    first_total, second_total = sum(first), sum(second)
-    if first_total <= 0 or second_total <= 0:
-        return (first_total > 0) - (second_total > 0)
-    first_lower, first_upper = _sides(first, second_total)
-    second_lower, second_upper = _sides(second, first_total)
-    depths = sorted({depth for depth, _ in first_lower + first_upper + second_lower + second_upper})
-    for depth in depths:
-        for first_side, second_side in ((first_lower, second_lower), (first_upper, second_upper)):
-            a, b = _grade_after(first_side, depth), _grade_after(second_side, depth)
-            if a != b:
-                return 1 if a > b else -1
-    return 0
-
-
-def _grade_after(steps: list[tuple[int, int]], depth: int) -> int:
-    """The grade just past ``depth``: the last step starting at or before it."""
-    grade = steps[0][1]
-    for start, step_grade in steps:
-        if start > depth:
-            break
-        grade = step_grade
-    return grade
+    unit = math.lcm(max(sum(first), 1), max(sum(second), 1))
+    a, b = majority_key(first, unit), majority_key(second, unit)
+    return (a > b) - (a < b)
