@@ -114,46 +114,74 @@ def prepare(instance: Instance) -> _Prepared:
     )
 
 
-def mes_run(instance: Instance | _Prepared, per_voter_budget: int) -> MesRun:
-    """Run MES once with every voter starting at ``per_voter_budget`` (see the module docstring)."""
+def mes_run(instance: Instance | _Prepared, per_voter_budget: int, *, exact: bool = False) -> MesRun:
+    """Run MES once with every voter starting at ``per_voter_budget`` (see the module docstring).
+
+    A float pass decides first; if any comparison in it was within a relative ``1e-9`` of a tie (far
+    above float rounding error), the run is redone in exact fractions, which is then the answer.
+    ``exact=True`` skips the float pass.
+    """
     prep = instance if isinstance(instance, _Prepared) else prepare(instance)
-    return _Run(prep, per_voter_budget).result()
+    if not exact:
+        fast = _Run(prep, per_voter_budget, exact=False)
+        result = fast.result()
+        if not fast.close:
+            return result
+    return _Run(prep, per_voter_budget, exact=True).result()
+
+
+Real = Fraction | float
+_TOLERANCE = 1e-9
+_SHRINK = 1e-6
 
 
 class _Run:
     """The state of one run. Voters with the same money and slope form a class; per project, the
     supporters are kept as (class, weight) entries sorted by money per unit of weight, so finding the
-    price only walks the entries that cannot pay it in full."""
+    price only walks the entries that cannot pay it in full.
 
-    def __init__(self, prep: _Prepared, b: int) -> None:
+    With ``exact=False`` numbers are floats and ``close`` records whether any decision was nearly tied;
+    the bound ``stable_for`` is then shrunk by a relative ``1e-6`` to stay on the safe side."""
+
+    def __init__(self, prep: _Prepared, b: int, *, exact: bool) -> None:
         self.prep = prep
         self.b = b
-        self.money: list[Fraction] = [Fraction(b)]
-        self.slope: list[Fraction] = [Fraction(1)]
+        self.exact = exact
+        self.close = False
+        self.num: type[Fraction] | type[float] = Fraction if exact else float
+        num = self.num
+        self.money: list[Real] = [num(b)]
+        self.slope: list[Real] = [num(1)]
         self.group_class = [0] * len(prep.ballots)
         n = len(prep.ids)
         self.entries: list[dict[tuple[int, int], int]] = [defaultdict(int) for _ in range(n)]
-        self.order: list[list[tuple[Fraction, int, int]]] = [[] for _ in range(n)]
-        self.total_money: list[Fraction] = [Fraction(0)] * n
-        self.total_slope: list[Fraction] = [Fraction(0)] * n
+        self.order: list[list[tuple[Real, int, int]]] = [[] for _ in range(n)]
+        self.total_money: list[Real] = [num(0)] * n
+        self.total_slope: list[Real] = [num(0)] * n
         for j, sup in enumerate(prep.supporters):
             entries = self.entries[j]
+            count = 0
             for g, w in sup:
                 entries[(0, w)] += prep.multiplicity[g]
-                self.total_money[j] += prep.multiplicity[g] * b
-                self.total_slope[j] += prep.multiplicity[g]
-            self.order[j] = sorted((Fraction(b, w), 0, w) for (_, w) in entries)
+                count += prep.multiplicity[g]
+            self.total_money[j] = num(count * b)
+            self.total_slope[j] = num(count)
+            self.order[j] = sorted((num(b) / w, 0, w) for (_, w) in entries)
 
-    def price(self, j: int) -> tuple[Fraction, Fraction, int]:
+    def price(self, j: int) -> tuple[Real, Real, int]:
         """The price per unit of weight for an affordable project, the slope sum of its poor
         supporters and the weight of the others."""
         cost = self.prep.costs[j]
-        left_cost = Fraction(cost)
+        left_cost: Real = self.num(cost)
         rich_weight = self.prep.weight_totals[j]
-        poor_slope = Fraction(0)
+        poor_slope: Real = self.num(0)
         entries = self.entries[j]
+        exact = self.exact
         for ratio, c, w in self.order[j]:
-            if ratio * rich_weight >= left_cost:
+            gap = ratio * rich_weight - left_cost
+            if not exact and abs(gap) <= _TOLERANCE * cost:
+                self.close = True
+            if gap >= 0:
                 break
             count = entries[(c, w)]
             left_cost -= count * self.money[c]
@@ -165,56 +193,71 @@ class _Run:
         prep = self.prep
         alive = set(range(len(prep.ids)))
         winners: list[int] = []
-        rhos: list[Fraction] = []
-        bound: Fraction | None = None
+        rhos: list[Real] = []
+        limits: list[Real] = []
+        exact = self.exact
         while True:
-            best: tuple[Fraction, int] | None = None
-            scores: list[tuple[int, Fraction, Fraction]] = []
+            scores: list[tuple[Real, int, Real, Real, Real, int]] = []
             for j in sorted(alive):
                 cost = prep.costs[j]
-                if self.total_money[j] < cost:
+                shortfall = cost - self.total_money[j]
+                if not exact and abs(shortfall) <= _TOLERANCE * cost:
+                    self.close = True
+                if shortfall > 0:
                     alive.discard(j)
                     if self.total_slope[j] > 0:
-                        limit = (cost - self.total_money[j]) / self.total_slope[j]
-                        bound = limit if bound is None else min(bound, limit)
+                        limits.append(shortfall / self.total_slope[j])
                     continue
                 rho, poor_slope, rich_weight = self.price(j)
-                factor = rho / cost
-                scores.append((j, factor, poor_slope / (rich_weight * cost)))
-                if best is None or factor < best[0]:
-                    best = (factor, j)
-            if best is None:
+                # Nobody short of money: the factor is exactly 1 / weight, the same float for equal weights.
+                factor = 1 / self.num(rich_weight) if rich_weight == prep.weight_totals[j] else rho / cost
+                scores.append((factor, j, poor_slope / (rich_weight * cost), rho, poor_slope, rich_weight))
+            if not scores:
                 break
-            best_factor, chosen = best
-            for j, factor, drift in scores:
-                if j != chosen and drift > 0:
-                    limit = (factor - best_factor) / drift
-                    bound = limit if bound is None else min(bound, limit)
+            best = min(scores)
+            best_factor, chosen = best[0], best[1]
+            best_plain = best[5] == prep.weight_totals[chosen]
+            for factor, j, drift, _, _, rich_weight in scores:
+                if j == chosen:
+                    continue
+                plain = rich_weight == prep.weight_totals[j]
+                if not exact and not (plain and best_plain) and factor - best_factor <= _TOLERANCE * best_factor:
+                    self.close = True
+                if drift > 0:
+                    limits.append((factor - best_factor) / drift)
             alive.discard(chosen)
-            rho, poor_slope, rich_weight = self.price(chosen)
+            _, _, _, rho, poor_slope, rich_weight = best
             winners.append(chosen)
             rhos.append(rho)
             self.fund(chosen, rho, poor_slope / rich_weight, set(winners))
-        money_left = {prep.ids[j]: self.total_money[j] for j in range(len(prep.ids)) if j not in set(winners)}
+        chosen_set = set(winners)
+        money_left = {prep.ids[j]: Fraction(self.total_money[j]) for j in range(len(prep.ids)) if j not in chosen_set}
+        bound: Fraction | None = None
+        if limits:
+            low = min(limits)
+            bound = Fraction(low) if exact else Fraction(max(0.0, float(low) * (1 - _SHRINK) - _SHRINK))
         return MesRun(
             per_voter_budget=self.b,
             winners=tuple(prep.ids[j] for j in winners),
-            rhos=tuple(rhos),
+            rhos=tuple(Fraction(rho) for rho in rhos),
             money_left=money_left,
             stable_for=bound,
             spent=sum(prep.costs[j] for j in winners),
         )
 
-    def fund(self, chosen: int, rho: Fraction, slope_step: Fraction, done: set[int]) -> None:
+    def fund(self, chosen: int, rho: Real, slope_step: Real, done: set[int]) -> None:
         """Charge the supporters of ``chosen`` and move them to new classes in every project's index."""
         prep = self.prep
         buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
         for g, w in prep.supporters[chosen]:
             buckets[(self.group_class[g], w)].append(g)
+        zero = self.num(0)
         for (old, w), groups in buckets.items():
             old_money, old_slope = self.money[old], self.slope[old]
             pay = rho * w
-            new_money = Fraction(0) if old_money < pay else old_money - pay
+            if not self.exact and abs(old_money - pay) <= _TOLERANCE * pay:
+                self.close = True
+            new_money = zero if old_money < pay else old_money - pay
             new_slope = old_slope + w * slope_step
             new = len(self.money)
             self.money.append(new_money)
@@ -239,8 +282,7 @@ class _Run:
             entries[(old, wq)] = left
         else:
             del entries[(old, wq)]
-            item = (self.money[old] / wq, old, wq)
-            at = bisect_left(order, item)
+            at = bisect_left(order, (self.money[old] / wq, old, wq))
             del order[at]
         entries[(new, wq)] = count
         insort(order, (self.money[new] / wq, new, wq))

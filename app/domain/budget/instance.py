@@ -33,9 +33,7 @@ class Instance:
                 if project_id not in self.costs:
                     raise ValueError(f"a ballot names unknown project {project_id!r}")
                 if weight <= 0:
-                    raise ValueError(
-                        f"a ballot gives project {project_id!r} weight {weight}; weights are > 0"
-                    )
+                    raise ValueError(f"a ballot gives project {project_id!r} weight {weight}; weights are > 0")
 
     def support(self) -> dict[str, int]:
         """Total weight per project (approvals, or total points), 0 for projects nobody chose."""

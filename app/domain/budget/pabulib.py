@@ -225,9 +225,7 @@ def _read_project(cells: dict[str, str], line: int) -> Project:
     return Project(id=project_id, cost=cost, name=name, extra=cells)
 
 
-def _read_vote(
-    cells: dict[str, str], line: int, meta: Mapping[str, str], projects: Mapping[str, Project]
-) -> Vote:
+def _read_vote(cells: dict[str, str], line: int, meta: Mapping[str, str], projects: Mapping[str, Project]) -> Vote:
     voter_id = cells.pop("voter_id")
     if not voter_id:
         raise PabulibError(line, "empty voter_id")
@@ -246,9 +244,7 @@ def _read_vote(
         except ValueError as error:
             raise PabulibError(line, f"points of voter {voter_id!r}: {error}") from None
         if len(points) != len(named):
-            raise PabulibError(
-                line, f"voter {voter_id!r} names {len(named)} projects but gives {len(points)} points"
-            )
+            raise PabulibError(line, f"voter {voter_id!r} names {len(named)} projects but gives {len(points)} points")
     elif meta.get("vote_type", "").lower() in POINTS_VOTE_TYPES and named:
         raise PabulibError(line, f"voter {voter_id!r} gives no points on a {meta['vote_type']} ballot")
     return Vote(voter_id=voter_id, projects=named, points=points, extra=cells)

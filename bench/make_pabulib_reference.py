@@ -1,0 +1,166 @@
+"""Compute reference outcomes with pabutools 1.2.3 for the pabulib files, for tests/fixtures/pabulib/.
+
+Usage: ``python bench/make_pabulib_reference.py [PB_DIR] [--limit SECONDS] [--only NAME ...]``
+
+For every ``.pb`` file, in a child process killed after ``--limit`` seconds (default 120), so one slow
+file cannot hang the run:
+
+* ``greedy``: ``greedy_utilitarian_welfare(sat_class=Cost_Sat)`` (points ballots: satisfaction
+  ``points * cost``, whose greedy score is the total points);
+* ``mes_runs``: ``method_of_equal_shares_scheme`` (same satisfaction, lexicographic tie-breaking) started
+  at the per-voter budget ``floor(budget / voters)``, at the final per-voter budget of our Add1
+  completion and at the first per-voter budget our completion says overspends — so the tests check
+  that our final outcome is pabutools' outcome there and that pabutools also overspends one unit later;
+* ``mes_greedy``: pabutools greedy started from pabutools' MES outcome at our final per-voter budget.
+
+Ordinal and choose-1 ballots are read as approval of every named project. Results are merged into
+``tests/fixtures/pabulib/reference.json`` (winners as project id strings, in selection order); stages a
+child did not finish are simply absent and listed under ``missing``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DIR = Path("/work/shared/pabulib")
+OUT = ROOT / "tests" / "fixtures" / "pabulib" / "reference.json"
+
+
+def child(path: Path, out: Path) -> None:
+    """Compute the reference for one file, rewriting ``out`` after every stage."""
+    sys.path.insert(0, str(ROOT))
+    from pabutools.election import (
+        AbstractApprovalProfile,
+        ApprovalBallot,
+        ApprovalProfile,
+        Cost_Sat,
+        OrdinalProfile,
+        parse_pabulib,
+    )
+    from pabutools.election.satisfaction.additivesatisfaction import AdditiveSatisfaction
+    from pabutools.rules import BudgetAllocation, greedy_utilitarian_welfare
+    from pabutools.rules.mes.mes_rule import method_of_equal_shares_scheme
+    from pabutools.tiebreaking import lexico_tie_breaking
+
+    from app.domain.budget import instance_from_election, parse_pb
+    from app.domain.budget.equal_shares import add1_completion
+
+    def cost_points(instance, profile, ballot, project, precomputed):  # type: ignore[no-untyped-def]
+        return ballot.get(project, 0) * project.cost
+
+    class CostPointsSat(AdditiveSatisfaction):
+        def __init__(self, instance, profile, ballot):  # type: ignore[no-untyped-def]
+            AdditiveSatisfaction.__init__(self, instance, profile, ballot, cost_points)
+
+    result: dict[str, object] = {"timings": {}}
+    timings: dict[str, float] = result["timings"]  # type: ignore[assignment]
+
+    def save() -> None:
+        out.write_text(json.dumps(result))
+
+    start = time.perf_counter()
+    instance, profile = parse_pabulib(str(path))
+    if isinstance(profile, OrdinalProfile):
+        profile = ApprovalProfile([ApprovalBallot(set(ballot)) for ballot in profile])
+    approval = isinstance(profile, AbstractApprovalProfile)
+    sat_class = Cost_Sat if approval else CostPointsSat
+    sat_profile = profile.as_sat_profile(sat_class)
+    n = profile.num_ballots()
+    budget = int(instance.budget_limit)
+    timings["parse"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    winners = greedy_utilitarian_welfare(instance, profile, sat_class=sat_class)
+    result["greedy"] = [p.name for p in winners]
+    timings["greedy"] = time.perf_counter() - start
+    save()
+
+    def mes_at(b: int) -> list[object]:
+        began = time.perf_counter()
+        outcome = method_of_equal_shares_scheme(
+            instance,
+            profile,
+            sat_profile,
+            b,
+            BudgetAllocation(),
+            lexico_tie_breaking,
+            binary_sat=approval,
+        )
+        timings[f"mes_run_{b}"] = time.perf_counter() - began
+        return list(outcome)
+
+    runs: dict[str, list[str]] = {}
+    result["mes_runs"] = runs
+    b0 = budget // n
+    runs[str(b0)] = [p.name for p in mes_at(b0)]
+    save()
+
+    start = time.perf_counter()
+    election = parse_pb(path.read_text(encoding="utf-8"))
+    completion = add1_completion(instance_from_election(election))
+    timings["ours_add1"] = time.perf_counter() - start
+    final = completion.run.per_voter_budget
+    result["mes"] = {"per_voter_budget": final, "first_overspending_budget": completion.first_overspending_budget}
+    save()
+    final_outcome = mes_at(final)
+    runs[str(final)] = [p.name for p in final_outcome]
+    save()
+    if completion.first_overspending_budget is not None:
+        over = completion.first_overspending_budget
+        runs[str(over)] = [p.name for p in mes_at(over)]
+        save()
+
+    start = time.perf_counter()
+    filled = greedy_utilitarian_welfare(instance, profile, sat_class=sat_class, initial_budget_allocation=final_outcome)
+    result["mes_greedy"] = runs[str(final)] + [p.name for p in filled if p not in final_outcome]
+    timings["mes_greedy_fill"] = time.perf_counter() - start
+    save()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pb_dir", nargs="?", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--limit", type=float, default=120.0)
+    parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--child", type=Path, default=None)
+    parser.add_argument("--child-out", type=Path, default=None)
+    args = parser.parse_args()
+    if args.child is not None:
+        child(args.child, args.child_out)
+        return
+    reference = json.loads(OUT.read_text()) if OUT.exists() else {}
+    files = sorted(args.pb_dir.glob("*.pb"), key=lambda p: p.stat().st_size)
+    for path in files:
+        if args.only and path.stem not in args.only:
+            continue
+        tmp = OUT.parent / f".{path.stem}.partial.json"
+        tmp.unlink(missing_ok=True)
+        command = [sys.executable, __file__, "--child", str(path), "--child-out", str(tmp)]
+        began = time.perf_counter()
+        try:
+            subprocess.run(command, timeout=args.limit, check=True, cwd=ROOT)
+            status = "complete"
+        except subprocess.TimeoutExpired:
+            status = f"stopped after {args.limit:.0f} s"
+        except subprocess.CalledProcessError as error:
+            status = f"failed ({error.returncode})"
+        entry = json.loads(tmp.read_text()) if tmp.exists() else {}
+        tmp.unlink(missing_ok=True)
+        wanted = ("greedy", "mes_runs", "mes", "mes_greedy")
+        entry["missing"] = [key for key in wanted if key not in entry]
+        entry["status"] = status
+        reference[path.stem] = entry
+        OUT.parent.mkdir(parents=True, exist_ok=True)
+        lines = (f"{json.dumps(name)}: {json.dumps(data, sort_keys=True)}" for name, data in sorted(reference.items()))
+        OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n")
+        print(f"{path.stem}: {status} in {time.perf_counter() - began:.1f} s, missing {entry['missing']}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
