@@ -23,7 +23,6 @@ from app.services import accounts, event_files, events, tickets
 from app.services.errors import DomainError
 
 
-
 def shell_language() -> str:
     return "nl" if os.environ.get("LANG", "").lower().startswith("nl") else "en"
 

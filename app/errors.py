@@ -12,6 +12,7 @@ from app.services.errors import DomainError
 
 TITLES = {
     400: _l("Something in the request was not right"),
+    401: _l("Please log in to see this page."),
     403: _l("You do not have access to this page"),
     404: _l("Page not found"),
     405: _l("This is not possible here"),
@@ -22,6 +23,7 @@ TITLES = {
 }
 EXPLANATIONS = {
     400: _l("Go back and try again."),
+    401: _l("Log in with an account that has access, or ask the host."),
     403: _l("Log in with an account that has access, or ask the host."),
     404: _l("Check the address, or go back to the start page."),
     405: _l("Go back and try again."),

@@ -41,3 +41,11 @@ def public_base_url() -> str:
             port = request.host.split(":")[1] if ":" in request.host else ""
             return f"{request.scheme}://{addresses[0]}" + (f":{port}" if port else "")
     return base
+
+
+def print_addresses(port: str) -> None:
+    """What ``make run`` tells the host: the addresses phones on the same Wi-Fi can open."""
+    print("\n  Buurtstem draait / is running. Open op telefoons / open on phones:", flush=True)
+    for address in lan_addresses() or ["127.0.0.1"]:
+        print(f"    http://{address}:{port}", flush=True)
+    print(f"  Op deze computer / on this computer: http://127.0.0.1:{port}\n", flush=True)

@@ -57,7 +57,7 @@ def authenticate(email: str, password: str, max_failures: int, lock_seconds: int
     An unknown address gets the same answer as a wrong password.
     """
     moment = now or utcnow()
-    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    user: User | None = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check
         raise DomainError("bad_login")
@@ -115,7 +115,7 @@ def users() -> list[User]:
 
 
 def user_by_email(email: str) -> User:
-    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    user: User | None = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise NotFound("user_not_found")
     return user

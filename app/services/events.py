@@ -93,7 +93,7 @@ def events_for(user: User) -> list[Event]:
 
 
 def event_by_public_id(public_id: str) -> Event:
-    event = db.session.scalar(sa.select(Event).where(Event.public_id == public_id))
+    event: Event | None = db.session.scalar(sa.select(Event).where(Event.public_id == public_id))
     if event is None:
         raise NotFound("event_not_found")
     return event
@@ -109,7 +109,7 @@ def event_for(user: User, public_id: str) -> Event:
 
 def find_event(reference: str) -> Event:
     """For the command line: the public id, or the numeric id an operator sees in the database."""
-    event = db.session.scalar(sa.select(Event).where(Event.public_id == reference))
+    event: Event | None = db.session.scalar(sa.select(Event).where(Event.public_id == reference))
     if event is None and reference.isdigit():
         event = db.session.get(Event, int(reference))
     if event is None:

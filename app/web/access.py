@@ -7,12 +7,18 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import abort, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.extensions import db, login
 from app.models import Role, Ticket, User
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+login.login_view = "auth.login"
+login.login_message = _l("Please log in to see this page.")
+login.login_message_category = "info"
 
 
 @login.user_loader

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response as BaseResponse
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -35,7 +36,7 @@ def dashboard() -> str:
 
 @bp.route("/events/new", methods=["GET", "POST"])
 @roles_required(*HOSTS)
-def new_event() -> Response | str:
+def new_event() -> BaseResponse | str:
     form = EventForm()
     del form.status
     if form.validate_on_submit():
@@ -62,7 +63,7 @@ def event(public_id: str) -> str:
 
 @bp.route("/events/<public_id>/edit", methods=["GET", "POST"])
 @roles_required(*HOSTS)
-def edit_event(public_id: str) -> Response | str:
+def edit_event(public_id: str) -> BaseResponse | str:
     item = events.event_for(current_user, public_id)
     form = EventForm(obj=item)
     if form.validate_on_submit():
@@ -78,7 +79,7 @@ def edit_event(public_id: str) -> Response | str:
 
 @bp.route("/events/<public_id>/delete", methods=["GET", "POST"])
 @roles_required(*HOSTS)
-def delete_event(public_id: str) -> Response | str:
+def delete_event(public_id: str) -> BaseResponse | str:
     """Deleting asks for confirmation first: it removes tickets and votes too."""
     item = events.event_for(current_user, public_id)
     form = ConfirmForm()
@@ -91,7 +92,7 @@ def delete_event(public_id: str) -> Response | str:
 
 @bp.post("/events/<public_id>/groups")
 @roles_required(*HOSTS)
-def add_group(public_id: str) -> Response:
+def add_group(public_id: str) -> BaseResponse:
     item = events.event_for(current_user, public_id)
     form = GroupForm()
     if form.validate_on_submit():
@@ -111,7 +112,7 @@ def add_group(public_id: str) -> Response:
 
 @bp.route("/events/<public_id>/groups/<int:group_id>", methods=["GET", "POST"])
 @roles_required(*HOSTS)
-def edit_group(public_id: str, group_id: int) -> Response | str:
+def edit_group(public_id: str, group_id: int) -> BaseResponse | str:
     item = events.event_for(current_user, public_id)
     group = events.group_of(item, group_id)
     form = GroupForm(obj=group)
@@ -129,7 +130,7 @@ def edit_group(public_id: str, group_id: int) -> Response | str:
 
 @bp.post("/events/<public_id>/tickets")
 @roles_required(*HOSTS)
-def issue_tickets(public_id: str) -> Response:
+def issue_tickets(public_id: str) -> BaseResponse:
     """Issue tickets and hand them over at once: the secrets are not stored, so this is the only copy."""
     item = events.event_for(current_user, public_id)
     form = TicketIssueForm()
@@ -152,7 +153,7 @@ def issue_tickets(public_id: str) -> Response:
 
 @bp.post("/events/<public_id>/tickets/void")
 @roles_required(*HOSTS)
-def void_ticket(public_id: str) -> Response:
+def void_ticket(public_id: str) -> BaseResponse:
     item = events.event_for(current_user, public_id)
     form = TicketVoidForm()
     if form.validate_on_submit():

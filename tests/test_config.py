@@ -1,0 +1,39 @@
+import pytest
+
+from app import config, create_app
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path) -> None:
+    first = config.ensure_secret_key(str(tmp_path))
+    assert len(first) >= 48
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert config.ensure_secret_key(str(tmp_path)) == first
+
+
+def test_environment_overrides(monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    found = config.from_environment()
+    assert found["SQLALCHEMY_DATABASE_URI"] == "postgresql://u@h/db"
+    assert found["REDIS_URL"] == "redis://127.0.0.1:6379/0"
+
+
+def test_debug_outside_development_refuses_to_start(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="development"):
+        create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+    app = create_app({"SECRET_KEY": "x", "ENVIRONMENT": "development",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+    assert app.debug
+
+
+def test_sqlite_pragmas(app) -> None:
+    from app.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
