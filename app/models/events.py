@@ -25,6 +25,7 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
 
     ``first_ballot_at`` is set by whichever feature stores the event's first ballot; from then on the
     voter groups' weights are locked, because changing them would change votes already cast.
+    ``live_version`` goes up with every change that live screens show (see ``app/services/changes.py``).
     """
 
     __tablename__ = "events"
@@ -43,6 +44,7 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     language: Mapped[str] = mapped_column(sa.String(5), default="nl")
     allow_open_join: Mapped[bool] = mapped_column(default=False)
     first_ballot_at: Mapped[datetime | None]
+    live_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     groups: Mapped[list[VoterGroup]] = relationship(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 03:48:53.491772
+Create Date: 2026-11-24 04:01:43.237817
 
 """
 from alembic import op
@@ -51,6 +51,7 @@ def upgrade():
     sa.Column('language', sa.String(length=5), nullable=False),
     sa.Column('allow_open_join', sa.Boolean(), nullable=False),
     sa.Column('first_ballot_at', sa.DateTime(), nullable=True),
+    sa.Column('live_version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_events_owner_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events')),
