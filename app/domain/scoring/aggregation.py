@@ -179,9 +179,7 @@ def criterion_result(scale: Scale, criterion: Criterion, cards: Sequence[Card]) 
     )
 
 
-def bidder_result(
-    scale: Scale, criteria: Sequence[Criterion], bidder: Bidder, cards: Sequence[Card]
-) -> BidderResult:
+def bidder_result(scale: Scale, criteria: Sequence[Criterion], bidder: Bidder, cards: Sequence[Card]) -> BidderResult:
     """Combine the criteria of one bidder.
 
     Criterion weights are renormalised over the criteria that at least one card judged, so a criterion
@@ -200,9 +198,7 @@ def bidder_result(
     shares = [Fraction(0)] * len(scale.values)
     if judged:
         mean_score = sum((c.weight * _known(r.mean) for c, r in judged), Fraction(0)) / weight_sum
-        median_score = (
-            sum((c.weight * points(scale, _known(r.median)) for c, r in judged), Fraction(0)) / weight_sum
-        )
+        median_score = sum((c.weight * points(scale, _known(r.median)) for c, r in judged), Fraction(0)) / weight_sum
         for criterion, result in judged:
             factor = criterion.weight / weight_sum / result.judged_weight
             for index, (_, weight) in enumerate(result.distribution):

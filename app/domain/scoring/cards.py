@@ -22,16 +22,18 @@ def positive_fraction(weight: Fraction | int) -> Fraction:
     return exact
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Criterion:
-    """A weighted criterion; ``weight`` is relative (2 counts twice as much as 1)."""
+    """A weighted criterion; ``weight`` is relative (2 counts twice as much as 1), stored as a Fraction."""
 
     key: str
     name: str
-    weight: Fraction = Fraction(1)
+    weight: Fraction
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "weight", positive_fraction(self.weight))
+    def __init__(self, key: str, name: str, weight: Fraction | int = 1) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "weight", positive_fraction(weight))
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,13 @@ class Channel(StrEnum):
     IMPORT = "import"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Card:
     """One attendee's scores for one bidder.
 
     ``ballot`` groups all cards of one attendee; ``scores`` maps every criterion key to a scale value or
-    ``None`` (can't judge). ``group_weight`` is the weight of the attendee's voter group.
+    ``None`` (can't judge), kept read-only. ``group_weight`` is the weight of the attendee's voter group,
+    stored as a Fraction.
     """
 
     ballot: str
@@ -64,9 +67,21 @@ class Card:
     comment: str = ""
     channel: Channel = Channel.PHONE
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "group_weight", positive_fraction(self.group_weight))
-        object.__setattr__(self, "scores", MappingProxyType(dict(self.scores)))
+    def __init__(
+        self,
+        ballot: str,
+        bidder: str,
+        group: str,
+        group_weight: Fraction | int,
+        scores: Mapping[str, int | None],
+        comment: str = "",
+        channel: Channel = Channel.PHONE,
+    ) -> None:
+        for name, value in (("ballot", ballot), ("bidder", bidder), ("group", group), ("comment", comment)):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "group_weight", positive_fraction(group_weight))
+        object.__setattr__(self, "scores", MappingProxyType(dict(scores)))
+        object.__setattr__(self, "channel", Channel(channel))
 
 
 def card_problems(
@@ -138,9 +153,7 @@ def check_setup(criteria: Sequence[Criterion], bidders: Sequence[Bidder]) -> Non
             raise ScoreError(ScoreErrorCode.DUPLICATE_KEY, duplicates[0])
 
 
-def check_cards(
-    scale: Scale, criteria: Sequence[Criterion], bidders: Sequence[Bidder], cards: Iterable[Card]
-) -> None:
+def check_cards(scale: Scale, criteria: Sequence[Criterion], bidders: Sequence[Bidder], cards: Iterable[Card]) -> None:
     """Validate every card as :func:`validate_card` does, and refuse two cards of one ballot for one
     bidder (``duplicate_card``)."""
     bidder_keys = {bidder.key for bidder in bidders}

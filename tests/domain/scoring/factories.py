@@ -56,7 +56,9 @@ COMMENTS = ("", "", "", "Goed plan", "=1+1", "-- te duur", "'quote", "regel\nnog
 def tenders(draw: st.DrawFn, max_ballots: int = 8) -> Tender:
     """Random valid tenders: every ballot scores a subset of the bidders, can't-judge included."""
     scale = draw(st.sampled_from(SCALES))
-    weights = draw(st.lists(st.sampled_from([1, 2, 3, Fraction(1, 2)]), min_size=1, max_size=3))
+    weights = draw(
+        st.lists(st.sampled_from([Fraction(1), Fraction(2), Fraction(3), Fraction(1, 2)]), min_size=1, max_size=3)
+    )
     criteria = tuple(Criterion(f"c{i}", f"Criterium {i}", w) for i, w in enumerate(weights))
     bidder_count = draw(st.integers(1, 4))
     tender_bidders = tuple(Bidder(f"b{i}", f"Bieder {i}") for i in range(bidder_count))

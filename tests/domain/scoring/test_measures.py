@@ -74,7 +74,10 @@ def test_majority_value_sequence_of_the_book(counts: dict[int, int], sequence: t
 
 
 def _ranking(profiles: dict[str, list[int]]) -> list[str]:
-    return sorted(profiles, key=cmp_to_key(lambda a, b: compare_majority(profiles[a], profiles[b])), reverse=True)
+    def compare(a: str, b: str) -> int:
+        return compare_majority(profiles[a], profiles[b])
+
+    return sorted(profiles, key=cmp_to_key(compare), reverse=True)
 
 
 def test_tennessee_capital_example() -> None:
