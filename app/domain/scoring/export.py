@@ -6,7 +6,7 @@ An export is two texts published together:
   renumbered 1, 2, 3 … in order of ballot content, so they carry no token, time or arrival order. A
   can't-judge answer is an empty ``score``; a verbal grade is written as its label. A card's comment is on
   the row of its first criterion. Rows are sorted by ballot, then bidder and criterion in presentation
-  order. The text starts with a byte-order mark (for spreadsheets), uses ``\\n`` line ends, and any cell
+  order. The text starts with a byte-order mark (for spreadsheets), uses ``\\r\\n`` line ends (RFC 4180), and any cell
   starting with ``= + - @ '``, a tab or a carriage return gets a leading ``'`` (formula-injection guard,
   removed again on reading).
 - ``manifest.json``: format and version, the method, the scale, criteria with weights, bidders in
@@ -86,7 +86,7 @@ def export_ballots(
     check_setup(criteria, bidders)
     check_cards(scale, criteria, bidders, all_cards)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     rows = 0
     ballots = ballots_in_canonical_order(all_cards, criteria, bidders)
