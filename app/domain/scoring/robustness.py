@@ -160,6 +160,9 @@ class _Packing:
         self.method = method
         self.values = list(scale.values)
         self.points = [int(points(scale, value)) for value in self.values]
+        # packed fields hold no negative numbers: the mean packs points above the lowest value, which
+        # shifts every mean score by the same amount and so keeps the order
+        self.lifted = [each - self.points[0] for each in self.points]
         self.criterion_weights = integer_weights([c.weight for c in criteria])
         self.criteria, self.bidder_count = criteria, len(bidders)
         # the least common multiple of the criterion-weight sums of every set of criteria (at most 2^C)
@@ -175,7 +178,7 @@ class _Packing:
         self.cell = per_cell
         self.field_count = len(bidders) * len(criteria) * per_cell
         largest = max(int(card.group_weight * multiplier) for ballot in ballots for card in ballot)
-        bound = len(ballots) * largest * max(max(self.points), 1)
+        bound = len(ballots) * largest * max(self.lifted[-1], 1)
         self.width = 16 if bound < 1 << 16 else 32 if bound < 1 << 32 else 64 if bound < 1 << 64 else 0
         bits = self.width or bound.bit_length()
         self.packed: list[int] = []
@@ -190,7 +193,7 @@ class _Packing:
                     base = (bidder_index[card.bidder] * len(criteria) + c_index) * per_cell
                     if method is Method.MEAN:
                         position = value - scale.minimum
-                        total += (weight * self.points[position]) << (bits * base)
+                        total += (weight * self.lifted[position]) << (bits * base)
                         total += weight << (bits * (base + 1))
                     else:
                         total += weight << (bits * (base + value - scale.minimum))
@@ -220,7 +223,8 @@ class _Packing:
         return _competition_ranks([(0,) if score is None else (1, score) for score in scores])
 
     def _score(self, cells: list[int]) -> Fraction | int | None:
-        """The overall mean score (in points) or median score (in points × ``subset_lcm``), exactly."""
+        """The overall mean score (in points above the lowest value) or median score (in points ×
+        ``subset_lcm``), exactly; only their order matters."""
         if self.method is Method.MEAN:
             # Σ w_c · S_c / W_c over judged criteria, on the common denominator Π W_c
             judged = [
