@@ -117,17 +117,46 @@ def prepare(instance: Instance) -> _Prepared:
 def mes_run(instance: Instance | _Prepared, per_voter_budget: int, *, exact: bool = False) -> MesRun:
     """Run MES once with every voter starting at ``per_voter_budget`` (see the module docstring).
 
-    A float pass decides first; if any comparison in it was within a relative ``1e-9`` of a tie (far
-    above float rounding error), the run is redone in exact fractions, which is then the answer.
-    ``exact=True`` skips the float pass.
+    Who is funded is decided by a float pass; if any comparison in it was within a relative ``1e-9`` of
+    a tie (far above float rounding error), the run is redone in exact fractions, which is then the
+    answer. ``exact=True`` skips the float pass. The prices and money left are always exact (the
+    funded sequence is replayed in fractions).
     """
     prep = instance if isinstance(instance, _Prepared) else prepare(instance)
+    run = _decide(prep, per_voter_budget, exact=exact)
+    return _replay_exact(prep, run)
+
+
+def _decide(prep: _Prepared, per_voter_budget: int, *, exact: bool = False) -> MesRun:
     if not exact:
         fast = _Run(prep, per_voter_budget, exact=False)
         result = fast.result()
         if not fast.close:
             return result
     return _Run(prep, per_voter_budget, exact=True).result()
+
+
+def _replay_exact(prep: _Prepared, run: MesRun) -> MesRun:
+    """The same run with exact prices and money left, replaying its known selections in fractions."""
+    state = _Run(prep, run.per_voter_budget, exact=True)
+    index = {project_id: j for j, project_id in enumerate(prep.ids)}
+    rhos: list[Fraction] = []
+    done: set[int] = set()
+    for project_id in run.winners:
+        j = index[project_id]
+        rho, poor_slope, rich_weight = state.price(j)
+        rhos.append(Fraction(rho))
+        done.add(j)
+        state.fund(j, rho, poor_slope / rich_weight, done)
+    money_left = {prep.ids[j]: Fraction(state.total_money[j]) for j in range(len(prep.ids)) if j not in done}
+    return MesRun(
+        per_voter_budget=run.per_voter_budget,
+        winners=run.winners,
+        rhos=tuple(rhos),
+        money_left=money_left,
+        stable_for=run.stable_for,
+        spent=run.spent,
+    )
 
 
 Real = Fraction | float
@@ -187,6 +216,9 @@ class _Run:
             left_cost -= count * self.money[c]
             rich_weight -= count * w
             poor_slope += count * self.slope[c]
+        if rich_weight == 0:  # only reachable through float rounding: the exact rerun decides
+            self.close = True
+            return self.num(cost), poor_slope, 1
         return left_cost / rich_weight, poor_slope, rich_weight
 
     def result(self) -> MesRun:
@@ -304,19 +336,19 @@ def add1_completion(instance: Instance, *, step_by_one: bool = False) -> Complet
     if n == 0 or not prep.ids:
         return Completion(mes_run(prep, 0), None, 1)
     b = instance.budget // n
-    run = mes_run(prep, b)
+    run = _decide(prep, b)
     runs = 1
     candidates = len(prep.ids)
     while True:
         if run.stable_for is None or len(run.winners) == candidates:
-            return Completion(run, None, runs)
+            return Completion(_replay_exact(prep, run), None, runs)
         step = 1 if step_by_one else max(1, math.ceil(run.stable_for))
-        following = mes_run(prep, b + step)
+        following = _decide(prep, b + step)
         runs += 1
         if following.spent > instance.budget:
             last = b + step - 1
             if last != b:
-                run = mes_run(prep, last)
+                run = _decide(prep, last)
                 runs += 1
-            return Completion(run, b + step, runs)
+            return Completion(_replay_exact(prep, run), b + step, runs)
         run, b = following, b + step

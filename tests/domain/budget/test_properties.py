@@ -1,0 +1,85 @@
+"""Invariants of the budget rules on small random instances."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.domain.budget import Instance, greedy, mes, mes_greedy
+from app.domain.budget.equal_shares import add1_completion, mes_run
+
+
+@st.composite
+def instances(draw: st.DrawFn, points: bool = False) -> Instance:
+    n_projects = draw(st.integers(1, 6))
+    ids = [f"p{i}" for i in range(n_projects)]
+    costs = {p: draw(st.integers(1, 60)) for p in ids}
+    weight = st.integers(1, 4) if points else st.just(1)
+    ballot = st.dictionaries(st.sampled_from(ids), weight, max_size=n_projects)
+    ballots = draw(st.lists(ballot, min_size=1, max_size=8))
+    return Instance(budget=draw(st.integers(0, 150)), costs=costs, ballots=tuple(ballots))
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(points=True))
+def test_funded_total_within_budget(instance: Instance) -> None:
+    for outcome in (greedy(instance), mes(instance), mes_greedy(instance)):
+        assert outcome.spent == sum(instance.costs[p] for p in outcome.winners)
+        assert outcome.spent <= instance.budget
+        assert len(set(outcome.winners)) == len(outcome.winners)
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(points=True), st.randoms(use_true_random=False))
+def test_ballot_order_does_not_matter(instance: Instance, rnd: object) -> None:
+    ballots = list(instance.ballots)
+    rnd.shuffle(ballots)  # type: ignore[attr-defined]
+    shuffled = Instance(budget=instance.budget, costs=instance.costs, ballots=tuple(ballots))
+    for rule in (greedy, mes, mes_greedy):
+        assert rule(shuffled).winners == rule(instance).winners
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances())
+def test_greedy_funds_everything_that_fits(instance: Instance) -> None:
+    if sum(instance.costs.values()) <= instance.budget:
+        assert set(greedy(instance).winners) == set(instance.costs)
+        supported = {p for ballot in instance.ballots for p in ballot}
+        assert set(mes(instance).winners) == supported
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances())
+def test_greedy_is_maximal(instance: Instance) -> None:
+    outcome = greedy(instance)
+    left = instance.budget - outcome.spent
+    assert all(cost > left for p, cost in instance.costs.items() if p not in outcome.winners)
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(points=True))
+def test_jumps_equal_one_unit_steps(instance: Instance) -> None:
+    jumped = add1_completion(instance)
+    stepped = add1_completion(instance, step_by_one=True)
+    assert jumped.run.winners == stepped.run.winners
+    assert jumped.run.per_voter_budget == stepped.run.per_voter_budget
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(points=True), st.integers(0, 40))
+def test_float_pass_equals_exact(instance: Instance, budget: int) -> None:
+    assert mes_run(instance, budget).winners == mes_run(instance, budget, exact=True).winners
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances())
+def test_single_voter_mes_funds_in_id_order(instance: Instance) -> None:
+    voter = dict.fromkeys(instance.costs, 1)
+    alone = Instance(budget=instance.budget, costs=instance.costs, ballots=(voter,))
+    # One voter pays every price alone, so every factor rho / cost is 1: ties all the way, broken by id.
+    expected, left = [], instance.budget
+    for project_id in sorted(instance.costs):
+        if instance.costs[project_id] <= left:
+            expected.append(project_id)
+            left -= instance.costs[project_id]
+    assert list(mes_run(alone, instance.budget).winners) == expected

@@ -1,0 +1,144 @@
+"""Greedy and equal shares against pabutools 1.2.3 (tests/fixtures/pabulib/reference.json) and the
+official outcomes of the cities that used equal shares."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from app.domain.budget import Instance, greedy, instance_from_election, mes, mes_greedy, parse_pb, tally
+from app.domain.budget.equal_shares import add1_completion, mes_run
+from app.domain.budget.outcome import NotFundedReason
+
+PB_DIR = Path("/work/shared/pabulib")
+REFERENCE_FILE = Path(__file__).parents[2] / "fixtures" / "pabulib" / "reference.json"
+REFERENCE: dict[str, dict[str, object]] = json.loads(REFERENCE_FILE.read_text()) if REFERENCE_FILE.exists() else {}
+FAST_ADD1_SECONDS = 3.0
+"""Completions that took pabutools-reference time above this are left to bench/ to keep tests quick."""
+
+pytestmark = pytest.mark.skipif(not PB_DIR.exists(), reason="pabulib files not available")
+
+
+@cache
+def load(stem: str) -> Instance:
+    return instance_from_election(parse_pb((PB_DIR / f"{stem}.pb").read_text(encoding="utf-8")))
+
+
+def with_reference(key: str, max_bytes: int = 10**9) -> list[str]:
+    return sorted(
+        (
+            stem
+            for stem, entry in REFERENCE.items()
+            if key in entry and (PB_DIR / f"{stem}.pb").stat().st_size <= max_bytes
+        ),
+        key=lambda stem: (PB_DIR / f"{stem}.pb").stat().st_size,
+    )
+
+
+def fast_completions() -> list[str]:
+    return [
+        stem
+        for stem in with_reference("mes")
+        if float(REFERENCE[stem]["timings"]["ours_add1"]) <= FAST_ADD1_SECONDS  # type: ignore[index]
+    ]
+
+
+@pytest.mark.parametrize("stem", with_reference("greedy"))
+def test_greedy_equals_pabutools(stem: str) -> None:
+    assert list(greedy(load(stem)).winners) == REFERENCE[stem]["greedy"]
+
+
+@pytest.mark.parametrize("stem", with_reference("mes_runs", max_bytes=250_000))
+def test_every_mes_run_equals_pabutools(stem: str) -> None:
+    runs: dict[str, list[str]] = REFERENCE[stem]["mes_runs"]  # type: ignore[assignment]
+    for budget, winners in runs.items():
+        assert list(mes_run(load(stem), int(budget)).winners) == winners, budget
+
+
+@pytest.mark.parametrize("stem", fast_completions())
+def test_mes_and_mes_greedy_equal_pabutools(stem: str) -> None:
+    entry = REFERENCE[stem]
+    info: dict[str, int | None] = entry["mes"]  # type: ignore[assignment]
+    runs: dict[str, list[str]] = entry["mes_runs"]  # type: ignore[assignment]
+    instance = load(stem)
+    outcome = mes(instance)
+    assert outcome.per_voter_budget == info["per_voter_budget"]
+    assert list(outcome.winners) == runs[str(info["per_voter_budget"])]
+    assert outcome.spent <= instance.budget
+    over = info["first_overspending_budget"]
+    if over is not None:
+        assert sum(instance.costs[p] for p in runs[str(over)]) > instance.budget
+    assert list(mes_greedy(instance).winners) == entry["mes_greedy"]
+
+
+@pytest.mark.parametrize(
+    "stem", ["Netherlands_Assen_2024", "Poland_Swiecie_2023", "Poland_Wieliczka_2023_Green_Budget"]
+)
+def test_official_equal_shares_outcomes(stem: str) -> None:
+    election = parse_pb((PB_DIR / f"{stem}.pb").read_text(encoding="utf-8"))
+    official = {p.id for p in election.projects.values() if p.extra.get("selected", "0") != "0"}
+    assert set(tally(election, "mes").winners) == official
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "Netherlands_Amsterdam_643",
+        "US_Stanford_Dataset_PB_Chicago_10th_Ward_2017_vote_approvals",
+        "France_Toulouse_2022_17_-_Mirail-Universite_Reynerie_Bellefontaine",
+        "Poland_Gdansk_2020_Rudniki",
+        "Poland_Czestochowa_2020_Grabowka",
+        "Poland_Warszawa_2017_Sadul",
+        "Worldwide_Mechanical_Turk_Knapsack_3",
+        "Netherlands_Assen_2024",
+    ],
+)
+def test_jumping_completion_equals_one_unit_steps(stem: str) -> None:
+    jumped = add1_completion(load(stem))
+    stepped = add1_completion(load(stem), step_by_one=True)
+    assert jumped.run == stepped.run
+    assert jumped.first_overspending_budget == stepped.first_overspending_budget
+
+
+def test_exact_and_float_runs_agree() -> None:
+    instance = load("Netherlands_Assen_2024")
+    for budget in (1190, 1500, 2033, 2034):
+        fast, exact = mes_run(instance, budget), mes_run(instance, budget, exact=True)
+        assert fast.winners == exact.winners and fast.rhos == exact.rhos
+
+
+def example() -> Instance:
+    costs = {"a": 60, "b": 50, "c": 40, "d": 10}
+    ballots = ({"a": 1, "b": 1}, {"a": 1}, {"a": 1, "c": 1}, {"b": 1, "c": 1}, {"d": 1})
+    return Instance(budget=100, costs=costs, ballots=ballots)
+
+
+def test_greedy_table() -> None:
+    outcome = greedy(example())
+    # Support a=3, b=2, c=2, d=1: a (60), then b (50) does not fit, c (40) does, d (10) does not.
+    assert outcome.winners == ("a", "c")
+    assert outcome.spent == 100
+    assert outcome.projects["b"].reason is NotFundedReason.NOT_ENOUGH_MONEY_LEFT
+    assert outcome.voters_without_project == 1
+
+
+def test_mes_details() -> None:
+    outcome = mes(example())
+    assert outcome.spent <= 100
+    assert outcome.per_voter_budget is not None
+    for row in outcome.projects.values():
+        assert row.effective_support is not None
+        assert 0 <= row.effective_support <= 1
+        if not row.funded:
+            assert row.reason in {NotFundedReason.SUPPORTERS_RAN_OUT, NotFundedReason.OVER_BUDGET}
+    filled = mes_greedy(example())
+    assert filled.winners[: len(outcome.winners)] == outcome.winners
+    assert filled.spent >= outcome.spent
+
+
+def test_points_ballots_weigh_by_points() -> None:
+    instance = Instance(budget=10, costs={"a": 10, "b": 10}, ballots=({"a": 3}, {"b": 1}, {"b": 1}))
+    assert greedy(instance).winners == ("a",)
