@@ -8,7 +8,7 @@ import io
 from flask import render_template
 
 from app.exports.pdf import html_to_pdf
-from app.exports.qr import qr_svg
+from app.exports.qr import qr_data_uri
 from app.models import Event
 from app.services.tickets import IssuedTicket
 
@@ -20,7 +20,7 @@ def ticket_url(base_url: str, token: str) -> str:
 def ticket_sheets_pdf(event: Event, tickets: list[IssuedTicket], base_url: str) -> bytes:
     cards = [
         {"ticket": ticket, "url": ticket_url(base_url, ticket.token),
-         "qr": qr_svg(ticket_url(base_url, ticket.token), box_size=4)}
+         "qr": qr_data_uri(ticket_url(base_url, ticket.token))}
         for ticket in tickets
     ]
     pages = [cards[start:start + 8] for start in range(0, len(cards), 8)]
