@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import random
 import sys
 from collections.abc import Iterable, Sequence
@@ -253,17 +254,19 @@ class _Packing:
         carries exactly its weight share (see ``bidder_result``)."""
         size = self.cell
         distributions = [cells[i * size : (i + 1) * size] for i in range(len(self.criteria))]
-        totals = [sum(d) for d in distributions]
-        rows = zip(self.criterion_weights, distributions, totals, strict=True)
-        judged = [(w, d, t) for w, d, t in rows if t]
+        totals = list(map(sum, distributions))
+        judged = [total for total in totals if total]
         if not judged:
             return [0] * size
-        if len({t for _, _, t in judged}) == 1:  # the usual case: nobody said "can't judge"
-            scaled = [[w * x for x in d] for w, d, _ in judged]
+        if min(judged) == max(judged):  # the same judged weight on every criterion: no rescaling needed
+            factors = [weight if total else 0 for weight, total in zip(self.criterion_weights, totals, strict=True)]
         else:
-            common = math.prod(t for _, _, t in judged)
-            scaled = [[w * (common // t) * x for x in d] for w, d, t in judged]
-        merged = [sum(column) for column in zip(*scaled, strict=True)]
+            common = math.prod(judged)
+            factors = [
+                weight * (common // total) if total else 0
+                for weight, total in zip(self.criterion_weights, totals, strict=True)
+            ]
+        merged = [sum(map(operator.mul, factors, column)) for column in zip(*distributions, strict=True)]
         divisor = math.gcd(*merged)  # smaller numbers, same shares
         return [amount // divisor for amount in merged]
 
