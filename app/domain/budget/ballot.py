@@ -100,7 +100,11 @@ def _points_problems(rules: BallotRules, choice: Mapping[str, int]) -> list[Ball
         if points < 0:
             problems.append(BallotProblem(BallotError.NEGATIVE_POINTS, {"project": project_id, "points": points}))
         elif rules.max_points_per_project is not None and points > rules.max_points_per_project:
-            values = {"project": project_id, "points": points, "max": rules.max_points_per_project}
+            values: dict[str, int | str | Fraction] = {
+                "project": project_id,
+                "points": points,
+                "max": rules.max_points_per_project,
+            }
             problems.append(BallotProblem(BallotError.TOO_MANY_POINTS_FOR_PROJECT, values))
     total = sum(points for points in choice.values() if points > 0)
     if total > rules.total_points:

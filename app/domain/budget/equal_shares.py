@@ -208,7 +208,7 @@ class _Run:
         exact = self.exact
         for ratio, c, w in self.order[j]:
             gap = ratio * rich_weight - left_cost
-            if not exact and abs(gap) <= _TOLERANCE * cost:
+            if not exact and abs(float(gap)) <= _TOLERANCE * cost:
                 self.close = True
             if gap >= 0:
                 break
@@ -287,7 +287,7 @@ class _Run:
         for (old, w), groups in buckets.items():
             old_money, old_slope = self.money[old], self.slope[old]
             pay = rho * w
-            if not self.exact and abs(old_money - pay) <= _TOLERANCE * pay:
+            if not self.exact and abs(float(old_money - pay)) <= _TOLERANCE * float(pay):
                 self.close = True
             new_money = zero if old_money < pay else old_money - pay
             new_slope = old_slope + w * slope_step
