@@ -20,7 +20,7 @@ def instances(draw: st.DrawFn, points: bool = False) -> Instance:
     return Instance(budget=draw(st.integers(0, 150)), costs=costs, ballots=tuple(ballots))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(instances(points=True))
 def test_funded_total_within_budget(instance: Instance) -> None:
     for outcome in (greedy(instance), mes(instance), mes_greedy(instance)):
@@ -29,7 +29,7 @@ def test_funded_total_within_budget(instance: Instance) -> None:
         assert len(set(outcome.winners)) == len(outcome.winners)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(instances(points=True), st.randoms(use_true_random=False))
 def test_ballot_order_does_not_matter(instance: Instance, rnd: object) -> None:
     ballots = list(instance.ballots)
@@ -39,7 +39,7 @@ def test_ballot_order_does_not_matter(instance: Instance, rnd: object) -> None:
         assert rule(shuffled).winners == rule(instance).winners
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(instances())
 def test_greedy_funds_everything_that_fits(instance: Instance) -> None:
     if sum(instance.costs.values()) <= instance.budget:
@@ -48,7 +48,7 @@ def test_greedy_funds_everything_that_fits(instance: Instance) -> None:
         assert set(mes(instance).winners) == supported
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(instances())
 def test_greedy_is_maximal(instance: Instance) -> None:
     outcome = greedy(instance)
@@ -56,7 +56,7 @@ def test_greedy_is_maximal(instance: Instance) -> None:
     assert all(cost > left for p, cost in instance.costs.items() if p not in outcome.winners)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(instances(points=True))
 def test_jumps_equal_one_unit_steps(instance: Instance) -> None:
     jumped = add1_completion(instance)
@@ -65,13 +65,13 @@ def test_jumps_equal_one_unit_steps(instance: Instance) -> None:
     assert jumped.run.per_voter_budget == stepped.run.per_voter_budget
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(instances(points=True), st.integers(0, 40))
 def test_float_pass_equals_exact(instance: Instance, budget: int) -> None:
     assert mes_run(instance, budget).winners == mes_run(instance, budget, exact=True).winners
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(instances())
 def test_single_voter_mes_funds_in_id_order(instance: Instance) -> None:
     voter = dict.fromkeys(instance.costs, 1)
