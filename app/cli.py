@@ -130,5 +130,7 @@ def setup_link(if_needed: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (users_cli, tickets_cli, event_cli, setup_link):
+    from app.budget_cli import budget_cli
+
+    for command in (users_cli, tickets_cli, event_cli, setup_link, budget_cli):
         app.cli.add_command(command)
