@@ -14,6 +14,7 @@ import math
 import operator
 import random
 import sys
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -103,7 +104,7 @@ def robustness(
     ranks_seen: list[list[int]] = [[] for _ in bidders]
     first_share = [Fraction(0)] * len(bidders)
     for _ in range(resamples):
-        ranks = packing.ranks(packing.fields(sum(_draw(rng, packing.packed))))
+        ranks = packing.ranks(packing.fields(_resample_sum(rng, packing.packed)))
         winners = [index for index, place in enumerate(ranks) if place == 1]
         for index, place in enumerate(ranks):
             ranks_seen[index].append(place)
@@ -129,18 +130,25 @@ def robustness(
     return Robustness(method, resamples, threshold, leader, verdict, tuple(results))
 
 
-def _draw(rng: random.Random, population: list[int]) -> list[int]:
-    """``len(population)`` draws with replacement. Each index is ``x * n >> 32`` for a 32-bit random
-    ``x`` from ``rng.randbytes``: several times faster than ``rng.choices`` and, for fewer than a million
-    ballots, within a 1/4,000 relative bias of uniform — irrelevant for estimating chances."""
+def _resample_sum(rng: random.Random, population: list[int]) -> int:
+    """The sum of ``len(population)`` draws with replacement.
+
+    Each index is ``x * n >> 32`` for a 32-bit random ``x`` from ``rng.randbytes`` (faster than
+    ``rng.choices``; for fewer than a million ballots within a 1/4,000 relative bias of uniform, which does
+    not matter for estimating chances). Ballots drawn equally often are added up first and multiplied
+    once, which saves about a third of the big-integer additions.
+    """
     count = len(population)
-    raw = memoryview(rng.randbytes(4 * count)).cast("I")
-    return [population[x * count >> 32] for x in raw]
+    raw = memoryview(rng.randbytes(4 * count)).cast("I")  # "I" is a 32-bit unsigned int on every platform we run
+    by_times: dict[int, list[int]] = {}
+    for index, times in Counter([x * count >> 32 for x in raw]).items():
+        by_times.setdefault(times, []).append(population[index])
+    return sum(times * sum(group) for times, group in by_times.items())
 
 
 def _nearest_rank(percent: int, count: int) -> int:
     """0-based index of the ``percent``-th percentile among ``count`` sorted values (nearest rank)."""
-    return max(math.ceil(percent * count / 100) - 1, 0)
+    return max(-(-percent * count // 100) - 1, 0)
 
 
 class _Packing:
