@@ -131,6 +131,7 @@ def setup_link(if_needed: bool) -> None:
 
 def init_app(app: Flask) -> None:
     from app.budget_cli import budget_cli
+    from app.cli_tender import ballots_cli, demo_command
 
-    for command in (users_cli, tickets_cli, event_cli, setup_link, budget_cli):
+    for command in (users_cli, tickets_cli, event_cli, setup_link, budget_cli, ballots_cli, demo_command):
         app.cli.add_command(command)
