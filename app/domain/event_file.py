@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.domain.tender_file import TenderSpec
 
 FORMAT_VERSION = 1
 LANGUAGES = ("nl", "en")
@@ -39,6 +42,7 @@ class EventSpec:
     description: str
     language: str
     groups: tuple[GroupSpec, ...]
+    tender: TenderSpec | None = None
 
 
 def _text(data: Mapping[str, Any], key: str, path: str, required: bool = False, limit: int = 200) -> str:
@@ -124,12 +128,20 @@ def parse_event(data: Any) -> EventSpec:
         description=_text(data, "description", "", limit=5000),
         language=str(language),
         groups=_groups(data),
+        tender=_tender(data),
     )
+
+
+def _tender(data: Mapping[str, Any]) -> TenderSpec | None:
+    """The optional Idols-evening set-up (``app/domain/tender_file.py``, imported here to avoid a cycle)."""
+    from app.domain.tender_file import parse_tender
+
+    return None if data.get("tender") is None else parse_tender(data["tender"])
 
 
 def event_document(spec: EventSpec) -> dict[str, Any]:
     """The JSON document for ``spec``: ``parse_event(event_document(spec)) == spec``."""
-    return {
+    document: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "title": spec.title,
         "starts_at": spec.starts_at.isoformat(timespec="minutes") if spec.starts_at else None,
@@ -139,6 +151,11 @@ def event_document(spec: EventSpec) -> dict[str, Any]:
         "language": spec.language,
         "groups": [{"name": g.name, "weight": _number(g.weight), "colour": g.colour} for g in spec.groups],
     }
+    if spec.tender is not None:
+        from app.domain.tender_file import tender_document
+
+        document["tender"] = tender_document(spec.tender)
+    return document
 
 
 def _number(value: Decimal) -> int | float:
