@@ -144,7 +144,7 @@ def parse_export(ballots_csv: str, manifest_json: str) -> TallyInput:
         criteria = tuple(Criterion(c["key"], c["name"], Fraction(c["weight"])) for c in manifest["criteria"])
         bidders = tuple(Bidder(b["key"], b["name"]) for b in manifest["bidders"])
         method = Method(manifest["method"])
-    except (KeyError, TypeError, ValueError) as error:
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
         if isinstance(error, ScoreError):
             raise
         raise ScoreError(ScoreErrorCode.BAD_EXPORT, str(error)) from error

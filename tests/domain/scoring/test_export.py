@@ -28,7 +28,7 @@ from app.domain.scoring import (
 from app.domain.scoring.export import BOM, COLUMNS
 
 from .factories import Tender, tenders
-from .test_aggregation import BIDDERS, CRITERIA, HAND_CARDS, SCALE
+from .hand_example import BIDDERS, CRITERIA, HAND_CARDS, SCALE
 
 
 def hand_export(method: Method = Method.MEAN) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from app.domain.scoring.cards import ballots_in_canonical_order
 from app.domain.scoring.robustness import VERDICT_TEXT, _Packing
 
 from .factories import JONGEREN, Tender, bidders, card, tenders
-from .test_aggregation import BIDDERS, CRITERIA, HAND_CARDS, SCALE
+from .hand_example import BIDDERS, CRITERIA, HAND_CARDS, SCALE
 
 ONE = (Criterion("c", "C"),)
 
