@@ -121,9 +121,10 @@ def test_manifest_of_another_format_is_refused() -> None:
     with pytest.raises(ScoreError) as caught:
         parse_export(ballots_csv, json.dumps(manifest))
     assert caught.value.code is ScoreErrorCode.BAD_EXPORT
-    with pytest.raises(ScoreError) as caught:
-        parse_export(ballots_csv, "{not json")
-    assert caught.value.code is ScoreErrorCode.BAD_EXPORT
+    for broken in ("{not json", "[]", '{"format": "buurtstem-tender-ballots", "version": 1}'):
+        with pytest.raises(ScoreError) as caught:
+            parse_export(ballots_csv, broken)
+        assert caught.value.code is ScoreErrorCode.BAD_EXPORT
 
 
 @settings(max_examples=150)
