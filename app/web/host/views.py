@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, url_for
-from werkzeug.wrappers import Response as BaseResponse
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
 
 from app.exports.ticket_sheets import ticket_sheets_pdf, tickets_csv
 from app.messages import message_for
