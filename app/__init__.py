@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from app import cli, database, errors, i18n, security  # noqa: F401  (database: pragmas)
     from app.extensions import csrf, db, login, migrate
+    from app.services import live_bus
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
@@ -45,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    live_bus.init_app(app)
 
     from app.web import register_blueprints
 

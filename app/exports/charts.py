@@ -7,9 +7,11 @@ the Content-Security-Policy allows (no inline ``style``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from html import escape
+
+from app.domain.scoring import Method, Scale, TenderResult, label, points
 
 # worst → best: red, orange, yellow, light green, green (colour-blind safe enough with the value labels)
 _STOPS = ((0xC0, 0x39, 0x2B), (0xE6, 0x7E, 0x22), (0xF1, 0xC4, 0x0F), (0x7D, 0xBE, 0x5B), (0x1E, 0x84, 0x49))
@@ -78,5 +80,107 @@ def distribution_bar(
                 f'font-family="DejaVu Sans, sans-serif" fill="#333333">{round(share * 100)}%</text>'
             )
         x += span
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- charts drawn from a whole tally
+# (added for the projector's revealed results; the advice report can reuse them)
+
+_TEXT = "#1a1a1a"
+_TRACK = "#e6e9ec"
+_BAR = "#0b5c78"
+_FONT = "DejaVu Sans, sans-serif"
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_score(scale: Scale, score: Fraction | None, method: Method) -> str:
+    """An overall score for people: one decimal; for majority judgment the majority grade's label."""
+    if score is None:
+        return "–"
+    if method is Method.MAJORITY:
+        for value in scale.values:
+            if points(scale, value) == score:
+                return label(scale, value)
+    return f"{float(score):.1f}"
+
+
+def segments_of(scale: Scale, distribution: Sequence[tuple[int, Fraction]] | Sequence[Fraction]) -> list[
+        tuple[str, Fraction]]:
+    """``(label, weight)`` per scale value for :func:`distribution_bar`, from a criterion's
+    ``distribution`` or a bidder's ``majority_shares`` (both worst first)."""
+    weights = [item[1] if isinstance(item, tuple) else item for item in distribution]
+    return [(label(scale, value), Fraction(weight)) for value, weight in zip(scale.values, weights, strict=True)]
+
+
+def ranking_svg(result: TenderResult, title: str, width: int = 1000, row: int = 64) -> str:
+    """Bidders in ranking order under the chosen method: place, name, a bar for the overall score on the
+    scale's range (in points) and the score as text, so no value depends on the bar alone."""
+    scale = result.scale
+    low, high = points(scale, scale.minimum), points(scale, scale.maximum)
+    names = {bidder.key: bidder.name for bidder in result.bidders}
+    name_width, value_width = int(width * 0.45), int(row * 2.6)
+    bar_left, bar_width = name_width + 10, width - name_width - 20 - value_width
+    font = int(row * 0.5)
+    entries = result.ranking.entries
+    height = max(row, len(entries) * row)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart ranking" role="img" viewBox="0 0 {width} '
+             f'{height}" font-family="{_FONT}">', f"<title>{escape(title)}</title>"]
+    for index, entry in enumerate(entries):
+        y = index * row
+        base = y + row / 2 + font * 0.35
+        share = 0.0 if entry.score is None else max(0.0, float((entry.score - low) / (high - low)))
+        parts.append(f'<text x="0" y="{base:.0f}" font-size="{font}" font-weight="700" fill="{_TEXT}">'
+                     f"{entry.rank}.</text>")
+        parts.append(f'<text x="{font * 1.7:.0f}" y="{base:.0f}" font-size="{font}" fill="{_TEXT}">'
+                     f"{escape(_shorten(names[entry.bidder], 26))}</text>")
+        parts.append(f'<rect x="{bar_left}" y="{y + row * 0.15:.0f}" width="{bar_width}" height="{row * 0.7:.0f}" '
+                     f'fill="{_TRACK}"/>')
+        parts.append(f'<rect x="{bar_left}" y="{y + row * 0.15:.0f}" width="{bar_width * share:.0f}" '
+                     f'height="{row * 0.7:.0f}" fill="{_BAR}"/>')
+        parts.append(f'<text x="{width}" y="{base:.0f}" font-size="{font}" font-weight="700" text-anchor="end" '
+                     f'fill="{_TEXT}">{escape(format_score(scale, entry.score, result.method))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def criteria_svg(result: TenderResult, bidder: str, criteria_names: Mapping[str, str], title: str,
+                 width: int = 1000, row: int = 44) -> str:
+    """One bidder's score distribution per criterion: a stacked bar (worst left, colours as in
+    :func:`distribution_bar`) with the criterion's mean (points) and median (scale value) at its end."""
+    scale = result.scale
+    colours = scale_colours(len(scale.values))
+    found = result.result(bidder)
+    name_width, value_width, font = int(width * 0.3), int(row * 4.2), int(row * 0.42)
+    bar_width = width - name_width - value_width - 10
+    height = max(row, len(found.criteria) * row)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart criteria" role="img" viewBox="0 0 {width} '
+             f'{height}" font-family="{_FONT}">', f"<title>{escape(title)}</title>"]
+    for index, criterion in enumerate(found.criteria):
+        y = index * row
+        base = y + row / 2 + font * 0.35
+        parts.append(f'<text x="0" y="{base:.0f}" font-size="{font}" fill="{_TEXT}">'
+                     f"{escape(_shorten(criteria_names.get(criterion.criterion, criterion.criterion), 24))}</text>")
+        parts.append(f'<rect x="{name_width}" y="{y + row * 0.1:.1f}" width="{bar_width}" height="{row * 0.8:.1f}" '
+                     f'fill="#ffffff" stroke="#888888"/>')
+        total = sum((weight for _, weight in criterion.distribution), Fraction(0))
+        x = float(name_width)
+        for (_value, weight), colour in zip(criterion.distribution, colours, strict=True):
+            if total <= 0 or weight <= 0:
+                continue
+            span = float(weight / total) * bar_width
+            parts.append(f'<rect x="{x:.1f}" y="{y + row * 0.1:.1f}" width="{span:.1f}" height="{row * 0.8:.1f}" '
+                         f'fill="{colour}" stroke="#ffffff"/>')
+            if span >= font * 2.6:
+                parts.append(f'<text x="{x + span / 2:.1f}" y="{base:.1f}" font-size="{int(font * 0.8)}" '
+                             f'text-anchor="middle" fill="{_ink(colour)}">{round(float(weight / total) * 100)}%</text>')
+            x += span
+        mean = "–" if criterion.mean is None else f"{float(criterion.mean):.1f}"
+        median = "–" if criterion.median is None else _shorten(label(scale, criterion.median), 11)
+        parts.append(f'<text x="{width}" y="{base:.0f}" font-size="{font}" text-anchor="end" fill="{_TEXT}">'
+                     f"{escape(mean)} · {escape(median)}</text>")
     parts.append("</svg>")
     return "".join(parts)

@@ -16,9 +16,14 @@ def register_blueprints(app: Flask) -> None:
     from app.web.admin import bp as admin_bp
     from app.web.attend import bp as attend_bp
     from app.web.auth import bp as auth_bp
+    from app.web.budget_host import bp as budget_host_bp
     from app.web.host import bp as host_bp
+    from app.web.live import bp as live_bp
     from app.web.main import bp as main_bp
+    from app.web.rounds import bp as rounds_bp
+    from app.web.rounds import display as budget_display
 
     app.jinja_env.globals["status_label"] = status_label
-    for blueprint in (main_bp, auth_bp, admin_bp, host_bp, attend_bp):
+    budget_display.init_app(app)
+    for blueprint in (main_bp, auth_bp, admin_bp, host_bp, attend_bp, live_bp, budget_host_bp, rounds_bp):
         app.register_blueprint(blueprint)
