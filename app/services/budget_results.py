@@ -118,13 +118,13 @@ def outcome(item: BudgetRound) -> Outcome:
 
 def participation(item: BudgetRound) -> tuple[GroupRow, ...]:
     """Ballots per voter group against the tickets issued in it; ballots without a ticket come last."""
-    issued = dict(db.session.execute(
+    issued: dict[int | None, int] = {group_id: count for group_id, count in db.session.execute(
         sa.select(Ticket.group_id, sa.func.count()).where(Ticket.event_id == item.event_id,
                                                           Ticket.status != TicketStatus.VOIDED)
-        .group_by(Ticket.group_id)).tuples())
-    cast = dict(db.session.execute(
+        .group_by(Ticket.group_id))}
+    cast: dict[int | None, int] = {group_id: count for group_id, count in db.session.execute(
         sa.select(BudgetBallot.group_id, sa.func.count()).where(BudgetBallot.round_id == item.id)
-        .group_by(BudgetBallot.group_id)).tuples())
+        .group_by(BudgetBallot.group_id))}
     rows = [GroupRow(group.name, issued.get(group.id, 0), cast.get(group.id, 0)) for group in item.event.groups]
     if cast.get(None):
         rows.append(GroupRow(None, 0, cast[None]))

@@ -20,10 +20,14 @@ def register_blueprints(app: Flask) -> None:
     from app.web.host import bp as host_bp
     from app.web.live import bp as live_bp
     from app.web.main import bp as main_bp
+    from app.web.reports import bp as reports_bp
     from app.web.rounds import bp as rounds_bp
     from app.web.rounds import display as budget_display
+    from app.web.scorecard import bp as scorecard_bp
+    from app.web.tender_host import bp as tender_host_bp
 
     app.jinja_env.globals["status_label"] = status_label
     budget_display.init_app(app)
-    for blueprint in (main_bp, auth_bp, admin_bp, host_bp, attend_bp, live_bp, budget_host_bp, rounds_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, host_bp, attend_bp, live_bp, budget_host_bp, rounds_bp, reports_bp,
+                      scorecard_bp, tender_host_bp):
         app.register_blueprint(blueprint)
