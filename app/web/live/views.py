@@ -139,20 +139,24 @@ def stream(public_id: str) -> Response:
     The database session is closed before streaming; each snapshot is read from the process cache."""
     event, is_host = _screen_event(public_id, allow_ticket=True)
     audience = "host" if request.args.get("view") == "host" and is_host else "screen"
-    event_id = event.id
+    event_id, current = event.id, event.live_version
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     live_hub = hub()
-    db.session.close()
+    # end the transaction and hand the connection back now; the app context's teardown then removes the
+    # session before the first byte is streamed (the generator opens its own short-lived sessions)
+    db.session.rollback()
 
     def generate() -> Iterator[str]:
         with live_hub.subscription(event_id):
             yield "retry: 2000\n\n"
-            seen = -1
+            seen, wanted = -1, current
             while True:
-                found = live_screen.snapshot(app, live_hub, event_id, audience, seen)
-                seen = max(seen, found.version)
+                found = live_screen.snapshot(app, live_hub, event_id, audience, max(wanted, seen + 1))
+                if found.version < 0:
+                    return  # the event was deleted
+                seen = max(seen, found.version, wanted)  # never spin on a version the database lags behind
                 yield live_screen.sse_message(found)
-                while live_hub.wait(event_id, seen, KEEPALIVE_SECONDS) <= seen:
+                while (wanted := live_hub.wait(event_id, seen, KEEPALIVE_SECONDS)) <= seen:
                     yield ": keep-alive\n\n"
 
     return Response(generate(), mimetype="text/event-stream",
