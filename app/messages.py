@@ -141,10 +141,13 @@ MESSAGES = {
     "question_already_voted": _l("You have already voted for this question."),
     # advice reports and committee access
     "no_report": _l("This event has no Idols evening, so there is no advice report."),
-    "report_nothing_to_count": _l("Add at least one bidder and one criterion first; then there is something to report."),
+    "report_nothing_to_count": _l("Add at least one bidder and one criterion first; then there is something to "
+                                  "report."),
     "report_not_published": _l("The host has not published this report yet. You can read it once it is published."),
-    "committee_link_unknown": _l("This committee link does not exist. Check the address, or ask the host for the link."),
-    "committee_link_renewed": _l("This committee link has been replaced by a new one. Ask the host for the new link."),
+    "committee_link_unknown": _l("This committee link does not exist. Check the address, or ask the host for the "
+                                 "link."),
+    "committee_link_renewed": _l("This committee link has been replaced by a new one. Ask the host for the new "
+                                 "link."),
     "committee_member_unknown": _l("There is no committee account with the e-mail address %(email)s. Ask an admin to "
                                    "create one with the role 'committee'."),
     "decision_reasons_required": _l("Please write down the reasons for the decision."),
