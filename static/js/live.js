@@ -2,6 +2,8 @@
    Elements say what they show with data-live="..."; without JavaScript the page refreshes itself. */
 (function () {
   "use strict";
+  if (window.buurtstemLive) { return; }
+  window.buurtstemLive = true;
 
   function each(root, selector, fn) {
     Array.prototype.forEach.call(root.querySelectorAll(selector), fn);
@@ -85,8 +87,8 @@
       each(root, '[data-live-show="waiting"]', function (el) { el.hidden = !!b; });
       setText(root, "tickets", s.tickets_in_use);
       setText(root, "cards", s.cards);
+      setText(root, "bidder", b ? b.name : "–");
       if (b) {
-        setText(root, "bidder", b.name);
         setText(root, "position", b.position);
         setText(root, "of", b.of);
       }

@@ -121,3 +121,5 @@ def test_host_moderates_and_renews_the_link_from_the_console(client, app) -> Non
     renewed = client.post(base + "/projector-link").get_data(as_text=True)
     assert "/projector?key=" in renewed
     assert "Live screen" in client.get(f"/host/events/{found.event.public_id}").get_data(as_text=True)
+    console = client.get(f"/host/events/{found.event.public_id}/tender/console").get_data(as_text=True)
+    assert 'view=host' in console and "Questions waiting for you" in console  # the Idols console embeds the panel

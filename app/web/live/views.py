@@ -68,8 +68,8 @@ def _screen_event(public_id: str, allow_ticket: bool) -> tuple[Event, bool]:
 def _join_target(event: Event) -> str:
     """Where the join QR leads: the open join link when the host allows it, else the ticket-code page."""
     base = public_base_url()
-    if event.allow_open_join and "tender_vote.open_join" in current_app.view_functions:
-        return base + url_for("tender_vote.open_join", public_id=event.public_id)
+    if event.allow_open_join and "scorecard.open_join" in current_app.view_functions:
+        return base + url_for("scorecard.open_join", public_id=event.public_id)
     return base + url_for("attend.code")
 
 
@@ -181,8 +181,15 @@ def console(public_id: str) -> str:
 
 
 def _console_context(event: Event) -> dict[str, Any]:
-    return {"pending": live.pending_questions(event), "has_link": live.has_projector_link(event),
-            "button": ButtonForm()}
+    return {"has_link": live.has_projector_link(event), "button": ButtonForm()}
+
+
+@bp.app_template_global("live_host_panel")
+def live_host_panel(event: Event) -> dict[str, Any]:
+    """For ``templates/live/_host_panel.html`` on any host page: the questions waiting for approval and
+    the live numbers, which the page's stream then keeps current."""
+    found = live_screen.build_snapshot(event.id, "host", hub().pid)
+    return {"pending": live.pending_questions(event), "button": ButtonForm(), "state": json.loads(found.body)}
 
 
 @bp.post("/<public_id>/projector-link")
