@@ -111,3 +111,23 @@ def test_tally_other_rules(runner, rule: str) -> None:
     if REFERENCE.exists():
         reference = json.loads(REFERENCE.read_text())["Netherlands_Assen_2024"]
         assert json.loads(result.output)["winners"] == reference[rule.replace("-", "_")]
+
+
+def test_event_file_carries_budget_rounds_without_contact_details(runner, app, tmp_path) -> None:
+    from tests.budget_factories import make_round
+
+    item = make_round()
+    item.proposals[1].review_reason = "Past goed"
+    db.session.commit()
+    exported = runner.invoke(args=["event", "export", item.event.public_id])
+    assert exported.exit_code == 0, exported.output
+    document = json.loads(exported.output)
+    assert document["budget_rounds"][0]["proposals"][0]["cost"] == 4000
+    assert "bewoner1@example.org" not in exported.output and "Bewoner 1" not in exported.output
+    path = tmp_path / "event.json"
+    path.write_text(exported.output, encoding="utf-8")
+    imported = runner.invoke(args=["event", "import", str(path)])
+    assert imported.exit_code == 0, imported.output
+    rounds = db.session.scalars(sa.select(BudgetRound).order_by(BudgetRound.id)).all()
+    assert len(rounds) == 2 and [p.title for p in rounds[1].proposals] == [p.title for p in rounds[0].proposals]
+    assert rounds[1].phase == rounds[0].phase and rounds[1].proposals[0].contact_email == ""

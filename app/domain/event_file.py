@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from app.domain.budget_file import BudgetRoundSpec
     from app.domain.tender_file import TenderSpec
 
 FORMAT_VERSION = 1
@@ -43,6 +44,7 @@ class EventSpec:
     language: str
     groups: tuple[GroupSpec, ...]
     tender: TenderSpec | None = None
+    budget_rounds: tuple[BudgetRoundSpec, ...] = ()
 
 
 def _text(data: Mapping[str, Any], key: str, path: str, required: bool = False, limit: int = 200) -> str:
@@ -129,6 +131,7 @@ def parse_event(data: Any) -> EventSpec:
         language=str(language),
         groups=_groups(data),
         tender=_tender(data),
+        budget_rounds=_budget_rounds(data),
     )
 
 
@@ -137,6 +140,13 @@ def _tender(data: Mapping[str, Any]) -> TenderSpec | None:
     from app.domain.tender_file import parse_tender
 
     return None if data.get("tender") is None else parse_tender(data["tender"])
+
+
+def _budget_rounds(data: Mapping[str, Any]) -> tuple[BudgetRoundSpec, ...]:
+    """The optional budget rounds (``app/domain/budget_file.py``, imported here to avoid a cycle)."""
+    from app.domain.budget_file import parse_budget_rounds
+
+    return parse_budget_rounds(data.get("budget_rounds"))
 
 
 def event_document(spec: EventSpec) -> dict[str, Any]:
@@ -155,6 +165,10 @@ def event_document(spec: EventSpec) -> dict[str, Any]:
         from app.domain.tender_file import tender_document
 
         document["tender"] = tender_document(spec.tender)
+    if spec.budget_rounds:
+        from app.domain.budget_file import budget_rounds_document
+
+        document["budget_rounds"] = budget_rounds_document(spec.budget_rounds)
     return document
 
 

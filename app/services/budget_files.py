@@ -12,9 +12,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from app.domain.budget.pabulib import POINTS_VOTE_TYPES, Election, Project, Vote, parse_pb, write_pb
+from app.domain.budget_file import BudgetRoundSpec, ProposalSpec
 from app.domain.pb_checks import check_importable
 from app.extensions import db
-from app.models import BallotKind, BudgetBallot, BudgetRound, BudgetRule, Review, RoundPhase, User
+from app.models import BallotKind, BudgetBallot, BudgetRound, BudgetRule, Event, Review, RoundPhase, User
 from app.services import budget, events
 from app.services.errors import DomainError
 
@@ -145,3 +146,39 @@ def round_election(item: BudgetRound) -> Election:
 def export_pb(item: BudgetRound) -> str:
     """The round as ``.pb`` text; refused when an amount is not whole euros (the format has no cents)."""
     return write_pb(round_election(item))
+
+
+def add_round_from_spec(event: Event, actor: str, spec: BudgetRoundSpec) -> BudgetRound:
+    """Add a round from an event file with its proposals (no contact details); the caller commits."""
+    fields = budget.RoundFields(
+        title=spec.title, budget_cents=spec.budget_cents, bijsluiter=spec.bijsluiter, themes="\n".join(spec.themes),
+        ballot_kind=BallotKind(spec.kind), min_projects=spec.min_projects, max_projects=spec.max_projects,
+        min_spend_percent=spec.min_spend_percent, total_points=spec.total_points,
+        max_points_per_project=spec.max_points_per_project, rule=BudgetRule(spec.rule))
+    item = budget.add_round(event, fields, actor)
+    for wanted in spec.proposals:
+        proposal = budget.new_proposal(item, budget.ProposalFields(
+            title=wanted.title, description=wanted.description, cost_cents=wanted.cost_cents, theme=wanted.theme,
+            submitted_as="organisation" if wanted.organisation else "host", organisation=wanted.organisation))
+        proposal.review = Review(wanted.review)
+        proposal.review_reason = wanted.reason
+        proposal.adjusted_cost_cents = wanted.adjusted_cost_cents
+    item.phase = RoundPhase(spec.phase)
+    db.session.flush()
+    return item
+
+
+def round_specs(event: Event) -> tuple[BudgetRoundSpec, ...]:
+    """The event's rounds for an event file: set-up and proposals, never contact details or ballots."""
+    return tuple(
+        BudgetRoundSpec(
+            title=item.title, budget_cents=item.budget_cents, bijsluiter=item.bijsluiter,
+            themes=tuple(item.theme_list), phase=item.phase.value, kind=item.ballot_kind.value,
+            min_projects=item.min_projects, max_projects=item.max_projects,
+            min_spend_percent=item.min_spend_percent, total_points=item.total_points,
+            max_points_per_project=item.max_points_per_project, rule=item.rule.value,
+            proposals=tuple(ProposalSpec(
+                title=p.title, cost_cents=p.cost_cents, description=p.description, theme=p.theme,
+                organisation=p.organisation, review=p.review.value, reason=p.review_reason,
+                adjusted_cost_cents=p.adjusted_cost_cents) for p in item.proposals))
+        for item in budget.rounds_of(event))

@@ -7,7 +7,7 @@ from decimal import Decimal
 from app.domain.event_file import EventSpec, GroupSpec
 from app.extensions import db
 from app.models import Event, User
-from app.services import events, tender
+from app.services import budget_files, events, tender
 
 
 def import_event(spec: EventSpec, owner: User | None) -> Event:
@@ -19,6 +19,8 @@ def import_event(spec: EventSpec, owner: User | None) -> Event:
         group.colour = wanted.colour
     if spec.tender is not None:
         tender.add_from_spec(event, owner.email if owner else "shell", spec.tender)
+    for round_spec in spec.budget_rounds:
+        budget_files.add_round_from_spec(event, owner.email if owner else "shell", round_spec)
     db.session.commit()
     return event
 
@@ -30,4 +32,5 @@ def event_spec(event: Event) -> EventSpec:
         description=event.description, language=event.language,
         groups=tuple(GroupSpec(g.name, Decimal(g.weight).normalize(), g.colour) for g in event.groups),
         tender=tender.spec_of(held) if held is not None else None,
+        budget_rounds=budget_files.round_specs(event),
     )
