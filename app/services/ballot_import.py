@@ -36,9 +36,9 @@ def import_ballots(event: Event, text: str, actor: str) -> int:
         raise DomainError(error.code, line=error.line, **error.params) from None
     bidder_ids = {b.public_id: b.id for b in tender.bidders}
     group_ids = {g.name: g.id for g in event.groups}
-    existing = set(db.session.execute(
+    existing: set[tuple[int, str]] = {(row[0], row[1]) for row in db.session.execute(
         sa.select(Scorecard.bidder_id, Scorecard.voter_key).where(Scorecard.tender_id == tender.id,
-                                                                  Scorecard.channel == "import")).tuples())
+                                                                  Scorecard.channel == "import"))}
     freeze(tender)
     now = utcnow()
     for card in cards:

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from app.exports.qr import qr_svg
 from app.messages import message_for
+from app.models import Tender
 from app.netaddr import public_base_url
 from app.services import evening
 from app.services import tender as tenders
@@ -51,7 +52,7 @@ def _run(public_id: str, command: str) -> Response:
     return to_console(event.public_id)
 
 
-def _dispatch(tender: tenders.Tender, command: str) -> None:
+def _dispatch(tender: Tender, command: str) -> None:
     actor = current_user.email
     bidder_id = request.form.get("bidder", "")
     if command == "doors":

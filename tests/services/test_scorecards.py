@@ -1,0 +1,169 @@
+"""Phone score cards: every validation rule writes nothing; the last card counts; 200 racing submissions
+of one card store exactly one row."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Scorecard, Ticket, TicketStatus
+from app.services import accounts, evening, scorecards, tickets
+from app.services.errors import DomainError
+from tests.conftest import make_event
+from tests.tender_factories import answers, issue, make_tender, open_first
+
+
+def _setup(app, count: int = 1):
+    tender = make_tender()
+    issue(tender, count)
+    open_first(tender)
+    voters = [scorecards.voter_for_ticket(t) for t in db.session.scalars(sa.select(Ticket).order_by(Ticket.number))]
+    return tender, voters
+
+
+def _cards() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Scorecard.id))) or 0
+
+
+def test_a_valid_card_is_stored_and_marks_the_ticket_used(app) -> None:
+    tender, [voter] = _setup(app)
+    version = tender.event.live_version
+    card = scorecards.cast_scorecard(voter, tender.bidders[0].public_id, answers(tender, "7", ""), " Prima ")
+    assert card.scores == {tender.criteria[0].public_id: 7, tender.criteria[1].public_id: None}
+    assert (card.channel, card.comment, card.voter_key) == ("phone", "Prima", voter.voter_key)
+    ticket = db.session.get(Ticket, voter.ticket_id)
+    assert (ticket.status, ticket.channel) == (TicketStatus.USED, "phone")
+    assert tender.event.first_ballot_at is not None
+    assert tender.event.live_version == version + 1
+
+
+def test_the_last_card_counts(app) -> None:
+    tender, [voter] = _setup(app)
+    bidder = tender.bidders[0].public_id
+    scorecards.cast_scorecard(voter, bidder, answers(tender, "7", "8"))
+    scorecards.cast_scorecard(voter, bidder, answers(tender, "3", ""), "Toch niet")
+    [card] = db.session.scalars(sa.select(Scorecard)).all()
+    assert card.scores == {tender.criteria[0].public_id: 3, tender.criteria[1].public_id: None}
+    assert card.comment == "Toch niet"
+
+
+@pytest.mark.parametrize(("values", "code"), [
+    (("11", "5"), "score_out_of_range"),
+    (("0", "5"), "score_out_of_range"),
+    (("7,5", "5"), "score_unknown"),
+    (("zeven", "5"), "score_unknown"),
+])
+def test_invalid_values_are_refused_and_nothing_written(app, values, code) -> None:
+    tender, [voter] = _setup(app)
+    with pytest.raises(DomainError) as refused:
+        scorecards.cast_scorecard(voter, tender.bidders[0].public_id, answers(tender, *values))
+    assert refused.value.code == code
+    assert refused.value.params["criterion"] == "Kennis van de wijk"
+    assert _cards() == 0
+    assert db.session.get(Ticket, voter.ticket_id).status is TicketStatus.ISSUED
+
+
+def test_missing_and_unknown_criteria_are_refused(app) -> None:
+    tender, [voter] = _setup(app)
+    bidder = tender.bidders[0].public_id
+    with pytest.raises(DomainError) as refused:
+        scorecards.cast_scorecard(voter, bidder, {tender.criteria[0].public_id: "7"})  # silence is not an answer
+    assert (refused.value.code, refused.value.params["criterion"]) == ("score_missing", "Aanpak jongeren")
+    with pytest.raises(DomainError) as refused:
+        scorecards.cast_scorecard(voter, bidder, answers(tender, "7", "7") | {"bogus": "7"})
+    assert refused.value.code == "criterion_unknown"
+    assert _cards() == 0
+
+
+def test_comment_longer_than_1000_characters_is_refused(app) -> None:
+    tender, [voter] = _setup(app)
+    with pytest.raises(DomainError) as refused:
+        scorecards.cast_scorecard(voter, tender.bidders[0].public_id, answers(tender, "7", "7"), "x" * 1001)
+    assert refused.value.code == "comment_too_long"
+    scorecards.cast_scorecard(voter, tender.bidders[0].public_id, answers(tender, "7", "7"), "x" * 1000)
+    assert _cards() == 1
+
+
+def test_closed_and_not_yet_open_bidders_are_refused(app) -> None:
+    tender, [voter] = _setup(app)
+    first, second = tender.bidders[0], tender.bidders[1]
+    with pytest.raises(DomainError) as refused:
+        scorecards.cast_scorecard(voter, second.public_id, answers(tender, "7", "7"))
+    assert refused.value.code == "scoring_not_open"
+    evening.close_scoring(tender, first, "host")
+    with pytest.raises(DomainError) as refused:
+        scorecards.cast_scorecard(voter, first.public_id, answers(tender, "7", "7"))
+    assert (refused.value.code, refused.value.status, refused.value.params["bidder"]) == (
+        "scoring_closed", 410, "Buurtkracht")
+    assert _cards() == 0
+
+
+def test_wrong_event_unknown_bidder_voided_and_paper_tickets_are_refused(app) -> None:
+    tender, [voter] = _setup(app)
+    other = make_tender(make_event(accounts.user_by_email("host@buurt.test"), title="Andere avond"))
+    open_first(other)
+    with pytest.raises(DomainError) as refused:
+        scorecards.cast_scorecard(voter, other.bidders[0].public_id, answers(other, "7", "7"))
+    assert refused.value.code == "wrong_event"
+    with pytest.raises(DomainError) as refused:
+        scorecards.cast_scorecard(voter, "nonexistent", {})
+    assert refused.value.code == "bidder_unknown"
+    ticket = db.session.get(Ticket, voter.ticket_id)
+    ticket.channel = "paper"
+    db.session.commit()
+    with pytest.raises(DomainError) as refused:
+        scorecards.cast_scorecard(voter, tender.bidders[0].public_id, answers(tender, "7", "7"))
+    assert refused.value.code == "ticket_used_on_paper"
+    tickets.void_ticket(tender.event, ticket.number, "host")
+    with pytest.raises(DomainError) as refused:
+        scorecards.cast_scorecard(voter, tender.bidders[0].public_id, answers(tender, "7", "7"))
+    assert refused.value.code == "ticket_voided"
+    assert _cards() == 0
+
+
+def test_open_join_needs_the_hosts_permission(app) -> None:
+    tender = make_tender()
+    open_first(tender)
+    with pytest.raises(DomainError) as refused:
+        scorecards.open_join_event(tender.event.public_id)
+    assert refused.value.code == "open_join_closed"
+    tender.event.allow_open_join = True
+    db.session.commit()
+    voter = scorecards.voter_for_browser(tender.event, scorecards.new_browser_key())
+    card = scorecards.cast_scorecard(voter, tender.bidders[0].public_id, answers(tender, "6", "6"))
+    assert (card.ticket_id, card.group_id) == (None, tender.event.groups[0].id)
+    state = evening.console_state(tender)
+    assert (state.per_bidder[0].cards, state.per_bidder[0].open_join) == (1, 1)
+
+
+def test_200_simultaneous_submissions_of_one_card_store_exactly_one(app) -> None:
+    """Threads, each with its own app context and session, race on one (ticket, bidder) card."""
+    tender, [voter] = _setup(app)
+    bidder = tender.bidders[0].public_id
+    wanted = answers(tender, "7", "8")
+    barrier = threading.Barrier(200)
+    failures: list[BaseException] = []
+
+    def submit(index: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                scorecards.cast_scorecard(voter, bidder, wanted, f"kaart {index % 7}")
+            except BaseException as error:  # noqa: BLE001 - collected and asserted below
+                failures.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=submit, args=(index,)) for index in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(Scorecard)).all()
+    assert len(rows) == 1
+    assert rows[0].scores == {tender.criteria[0].public_id: 7, tender.criteria[1].public_id: 8}
