@@ -5,9 +5,9 @@ link, the committee's decision and the event's public page. Access rules live in
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.domain.report import Report
@@ -45,9 +45,8 @@ def _ballots(event: Event) -> Response:
 
 
 def _report_body(item: Report) -> dict[str, object]:
-    """The report's body renders in the event's language, the page around it in the reader's."""
-    with force_locale(item.language):
-        body = render_template("reports/_body.html", **template_context(item))
+    """On screen the report speaks the reader's language; downloads use the event's language."""
+    body = Markup(render_template("reports/_body.html", **template_context(item)))  # noqa: S704 - autoescaped
     return {"report": item, "body": body}
 
 

@@ -1,0 +1,127 @@
+"""The advice report renderers: formula payloads neutralised in CSV and XLSX, escaped in HTML and PDF; the
+JSON follows its schema; the PDF reads back with the ranking, method, weights and integrity hash."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+from datetime import datetime
+from fractions import Fraction
+from pathlib import Path
+
+import jsonschema
+import openpyxl
+import pytest
+from flask_babel import force_locale
+
+from app.domain import scoring
+from app.domain.report import BidderFacts, Decision, LogLine, Reaction, Report, count
+from app.domain.scoring import Bidder, Card, Channel, Criterion, Method, Scale
+from app.exports.report_csv import report_csv
+from app.exports.report_files import render_report
+from app.exports.report_json import numbers_document, report_document
+from app.exports.report_pdf import report_html
+from app.exports.report_tables import neutralise
+from app.exports.report_xlsx import report_xlsx
+
+SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "report-format.schema.json").read_text())
+PAYLOADS = ("=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1:A9)", "\tTAB", "\rCR")
+EVIL_NAME = "=HYPERLINK(\"http://evil\")<script>alert(1)</script>"
+NOW = datetime(2026, 12, 3, 21, 0)
+
+
+def payload_report(language: str = "nl") -> Report:
+    scale = Scale.grade()
+    criteria = (Criterion("prijs", "Prijs", 2), Criterion("plan", "Plan", 1))
+    bidders = (Bidder("a", EVIL_NAME), Bidder("b", "@Bravo"))
+    cards = []
+    for index, payload in enumerate(PAYLOADS):
+        cards.append(Card(str(index), "a", "bewoners", 1, {"prijs": 5 + index % 3, "plan": 6}, payload))
+        cards.append(Card(str(index), "b", "jongeren" if index % 2 else "bewoners", 2 if index % 2 else 1,
+                          {"prijs": 7, "plan": None}, "<b>vet</b>", Channel.PAPER if index % 3 else Channel.PHONE))
+    export = scoring.export_ballots(scale, criteria, bidders, cards, Method.MEAN)
+    counted = count(scale, criteria, bidders, cards, Method.MEAN, scoring.sha256_of_export(export.ballots_csv), 200)
+    return Report(
+        event_public_id="abc123", event_title="Avond", tender_title="Groen", language=language, location="Buurthuis",
+        starts_at=NOW, counted=counted, group_weights=(("bewoners", Fraction(1)), ("jongeren", Fraction(2))),
+        weights_frozen_at=NOW, tickets_issued=60, tickets_used=6,
+        bidder_facts=(BidderFacts("a", NOW, NOW, 2), BidderFacts("b", NOW, NOW, 0)),
+        reactions=(Reaction("a", "applause", 4),), process_log=(LogLine(NOW, "scoring_opened", "=1+1"),),
+        revealed_at=NOW, published_at=NOW, generated_at=NOW, manifest_sha256="0" * 64,
+        decision=Decision("b", "@Bravo", "-2+3 omdat", NOW))
+
+
+def test_neutralise() -> None:
+    assert [neutralise(cell) for cell in (*PAYLOADS, "ok", 5, -1.5, None)] == [
+        "'=cmd|' /C calc'!A0", "'+1", "'-1", "'@SUM(A1:A9)", "'\tTAB", "'\rCR", "ok", 5, -1.5, None]
+
+
+def test_csv_has_a_bom_and_no_cell_starts_a_formula(app) -> None:
+    with force_locale("nl"):
+        text = report_csv(payload_report())
+    assert text.startswith("\ufeff")
+    cells = [cell for row in csv.reader(io.StringIO(text[1:], newline="")) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    for payload in (*PAYLOADS, EVIL_NAME, "@Bravo"):
+        assert "'" + payload in cells
+
+
+def test_xlsx_cells_are_text_not_formulas(app) -> None:
+    with force_locale("en"):
+        workbook = openpyxl.load_workbook(io.BytesIO(report_xlsx(payload_report())))
+    values = [cell.value for sheet in workbook for row in sheet.iter_rows() for cell in row]
+    texts = [value for value in values if isinstance(value, str)]
+    assert not [text for text in texts if text.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert "'=cmd|' /C calc'!A0" in texts and "'" + EVIL_NAME in texts
+    assert all(cell.data_type != "f" for sheet in workbook for row in sheet.iter_rows() for cell in row)
+
+
+def test_html_escapes_names_and_comments(app) -> None:
+    with app.test_request_context():
+        html = report_html(payload_report())
+    assert "<script>" not in html and "<b>vet</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;b&gt;vet&lt;/b&gt;" in html
+
+
+def test_json_follows_the_schema_and_contains_the_numbers(app) -> None:
+    item = payload_report()
+    document = json.loads(render_report(item, "json").content)
+    jsonschema.validate(document, SCHEMA)
+    assert document["ranking"] == [line.name for line in item.counted.ranked]
+    assert [(b["name"], b["rank"]) for b in document["bidders"]] == [(EVIL_NAME, 2), ("@Bravo", 1)]
+    assert document["ballots_counted"] == 6 and document["method"]["name"] == "mean"
+    assert document["bidders"][0]["comments_hidden"] == 2
+    assert document["participation"]["groups"][0]["voters"] == "< 10"
+    assert_contains(report_document(item), numbers_document(item.counted))
+
+
+def assert_contains(whole: object, part: object, path: str = "$") -> None:
+    """Every key of ``part`` is in ``whole`` with the same value (lists element by element)."""
+    if isinstance(part, dict):
+        assert isinstance(whole, dict), path
+        for key, value in part.items():
+            assert key in whole, f"{path}.{key}"
+            assert_contains(whole[key], value, f"{path}.{key}")
+    elif isinstance(part, list):
+        assert isinstance(whole, list) and len(whole) == len(part), path
+        for index, (a, b) in enumerate(zip(whole, part, strict=True)):
+            assert_contains(a, b, f"{path}[{index}]")
+    else:
+        assert whole == part, f"{path}: {whole!r} != {part!r}"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+@pytest.mark.parametrize(("language", "words"), [("nl", ("Rangorde", "Gewicht")), ("en", ("Ranking", "Weight"))])
+def test_pdf_reads_back(app, tmp_path, language: str, words: tuple[str, ...]) -> None:
+    item = payload_report(language)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_report(item, "pdf").content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for word in words:
+        assert word in text
+    assert item.counted.ballots_sha256 in text
+    assert "<script>alert(1)</script>" in text  # shown as text, never run
