@@ -20,6 +20,8 @@ def _home_for(role: Role) -> str:
         return url_for("admin.users")
     if role == Role.HOST:
         return url_for("host.dashboard")
+    if role == Role.COMMITTEE:
+        return url_for("reports.index")
     return url_for("main.index")
 
 
