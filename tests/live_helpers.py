@@ -50,11 +50,12 @@ def cast(found: Evening, ticket_index: int, value: int = 7) -> None:
     scorecards.cast_scorecard(voter, bidder.public_id, {c.public_id: value for c in found.tender.criteria})
 
 
-def close_all_and_reveal(found: Evening) -> None:
-    for bidder in found.tender.bidders:
+def close_all_and_reveal(item: Tender, actor: str = "host@buurt.test") -> None:
+    """Close scoring for every bidder (opening it first where needed), then reveal the results."""
+    for bidder in item.bidders:
         if bidder.scoring_state.value != "closed":
             if bidder.scoring_state.value == "waiting":
-                evening.open_scoring(found.tender, bidder, found.host.email)
-            evening.close_scoring(found.tender, bidder, found.host.email)
-    evening.reveal_results(found.tender, found.host.email)
-    db.session.refresh(found.tender)
+                evening.open_scoring(item, bidder, actor)
+            evening.close_scoring(item, bidder, actor)
+    evening.reveal_results(item, actor)
+    db.session.refresh(item)

@@ -97,6 +97,11 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _fits(width: float, font: float) -> int:
+    """How many characters of a sans-serif font of size ``font`` fit in ``width`` (a safe estimate)."""
+    return max(4, int(width / (font * 0.62)))
+
+
 def format_score(scale: Scale, score: Fraction | None, method: Method) -> str:
     """An overall score for people: one decimal; for majority judgment the majority grade's label."""
     if score is None:
@@ -116,33 +121,49 @@ def segments_of(scale: Scale, distribution: Sequence[tuple[int, Fraction]] | Seq
     return [(label(scale, value), Fraction(weight)) for value, weight in zip(scale.values, weights, strict=True)]
 
 
-def ranking_svg(result: TenderResult, title: str, width: int = 1000, row: int = 64) -> str:
-    """Bidders in ranking order under the chosen method: place, name, a bar for the overall score on the
-    scale's range (in points) and the score as text, so no value depends on the bar alone."""
+def ranking_svg(result: TenderResult, title: str, width: int = 900, row: int = 100) -> str:
+    """Bidders in ranking order under the chosen method, two lines each: place and name, then a bar for
+    the overall score on the scale's range (in points) with the score as text, so no value depends on the
+    bar alone."""
     scale = result.scale
     low, high = points(scale, scale.minimum), points(scale, scale.maximum)
     names = {bidder.key: bidder.name for bidder in result.bidders}
-    name_width, value_width = int(width * 0.45), int(row * 2.6)
-    bar_left, bar_width = name_width + 10, width - name_width - 20 - value_width
-    font = int(row * 0.5)
+    font = int(row * 0.34)
+    value_width = int(font * 3.2)
+    bar_width = width - value_width - 10
     entries = result.ranking.entries
     height = max(row, len(entries) * row)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart ranking" role="img" viewBox="0 0 {width} '
              f'{height}" font-family="{_FONT}">', f"<title>{escape(title)}</title>"]
     for index, entry in enumerate(entries):
         y = index * row
-        base = y + row / 2 + font * 0.35
         share = 0.0 if entry.score is None else max(0.0, float((entry.score - low) / (high - low)))
-        parts.append(f'<text x="0" y="{base:.0f}" font-size="{font}" font-weight="700" fill="{_TEXT}">'
-                     f"{entry.rank}.</text>")
-        parts.append(f'<text x="{font * 1.7:.0f}" y="{base:.0f}" font-size="{font}" fill="{_TEXT}">'
-                     f"{escape(_shorten(names[entry.bidder], 26))}</text>")
-        parts.append(f'<rect x="{bar_left}" y="{y + row * 0.15:.0f}" width="{bar_width}" height="{row * 0.7:.0f}" '
-                     f'fill="{_TRACK}"/>')
-        parts.append(f'<rect x="{bar_left}" y="{y + row * 0.15:.0f}" width="{bar_width * share:.0f}" '
-                     f'height="{row * 0.7:.0f}" fill="{_BAR}"/>')
-        parts.append(f'<text x="{width}" y="{base:.0f}" font-size="{font}" font-weight="700" text-anchor="end" '
-                     f'fill="{_TEXT}">{escape(format_score(scale, entry.score, result.method))}</text>')
+        name = _shorten(names[entry.bidder], _fits(width - font * 1.7, font))
+        parts.append(f'<text x="0" y="{y + font:.0f}" font-size="{font}" fill="{_TEXT}"><tspan font-weight="700">'
+                     f"{entry.rank}.</tspan> {escape(name)}</text>")
+        bar_y, bar_height = y + font * 1.3, row - font * 1.3 - row * 0.12
+        parts.append(f'<rect x="0" y="{bar_y:.0f}" width="{bar_width}" height="{bar_height:.0f}" fill="{_TRACK}"/>')
+        parts.append(f'<rect x="0" y="{bar_y:.0f}" width="{bar_width * share:.0f}" height="{bar_height:.0f}" '
+                     f'fill="{_BAR}"/>')
+        parts.append(f'<text x="{width}" y="{bar_y + bar_height / 2 + font * 0.36:.0f}" font-size="{font}" '
+                     f'font-weight="700" text-anchor="end" fill="{_TEXT}">'
+                     f"{escape(format_score(scale, entry.score, result.method))}</text>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def legend_svg(scale: Scale, title: str, width: int = 900, size: int = 28) -> str:
+    """The colours of :func:`distribution_bar`, worst to best, each with its scale label."""
+    colours = scale_colours(len(scale.values))
+    step = width / len(colours)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart legend" role="img" viewBox="0 0 {width} '
+             f'{int(size * 1.4)}" font-family="{_FONT}">', f"<title>{escape(title)}</title>"]
+    for index, (value, colour) in enumerate(zip(scale.values, colours, strict=True)):
+        x = index * step
+        text = _shorten(label(scale, value), _fits(step - size * 1.5, size * 0.8))
+        parts.append(f'<rect x="{x:.1f}" y="{size * 0.2:.1f}" width="{size}" height="{size}" fill="{colour}"/>')
+        parts.append(f'<text x="{x + size * 1.25:.1f}" y="{size * 0.95:.1f}" font-size="{size * 0.8:.0f}" '
+                     f'fill="{_TEXT}">{escape(text)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -162,8 +183,9 @@ def criteria_svg(result: TenderResult, bidder: str, criteria_names: Mapping[str,
     for index, criterion in enumerate(found.criteria):
         y = index * row
         base = y + row / 2 + font * 0.35
+        name = criteria_names.get(criterion.criterion, criterion.criterion)
         parts.append(f'<text x="0" y="{base:.0f}" font-size="{font}" fill="{_TEXT}">'
-                     f"{escape(_shorten(criteria_names.get(criterion.criterion, criterion.criterion), 24))}</text>")
+                     f"{escape(_shorten(name, _fits(name_width, font)))}</text>")
         parts.append(f'<rect x="{name_width}" y="{y + row * 0.1:.1f}" width="{bar_width}" height="{row * 0.8:.1f}" '
                      f'fill="#ffffff" stroke="#888888"/>')
         total = sum((weight for _, weight in criterion.distribution), Fraction(0))

@@ -67,7 +67,7 @@ def test_results_are_sealed_until_the_reveal_but_the_host_can_preview(client, ap
     assert 'class="chart ranking"' in preview and "8.0" in preview
     snapshot = _first_snapshot(client, f"/live/{found.event.public_id}/stream")
     assert snapshot["results_key"] is None and snapshot["cards"] == 1
-    close_all_and_reveal(found)
+    close_all_and_reveal(found.tender)
     page = client.get(projector).get_data(as_text=True)
     assert 'class="chart ranking"' in page and "Buurttuin" in page
     assert _first_snapshot(client, f"/live/{found.event.public_id}/stream")["results_key"]
