@@ -29,7 +29,8 @@ def test_double_keying_counts_once_when_two_volunteers_agree(app) -> None:
     [ticket] = issue(tender, 1)
     bidder = tender.bidders[0]
     keyed = answers(tender, "8", "")
-    assert paper.key_paper_card(tender, bidder, ticket.code, "Anna", keyed, "Mooi", "host") is paper.KeyingOutcome.WAITING
+    outcome = paper.key_paper_card(tender, bidder, ticket.code, "Anna", keyed, "Mooi", "host")
+    assert outcome is paper.KeyingOutcome.WAITING
     assert _cards() == 0
     assert tender.frozen_at is not None  # keying freezes like scoring does
     with pytest.raises(DomainError) as refused:
