@@ -85,7 +85,8 @@ def ballot_of(item: BudgetRound, voter: Voter) -> BudgetBallot | None:
     return found
 
 
-def _first_ballot(item: BudgetRound) -> None:
+def _ballot_stored(item: BudgetRound) -> None:
+    """Lock the rules (round and event) and tell live screens a ballot arrived; inside the caller's commit."""
     events.mark_first_ballot(item.event)
     if item.first_ballot_at is None:
         item.first_ballot_at = utcnow()
@@ -115,7 +116,7 @@ def cast_ballot(item: BudgetRound, voter: Voter, choice: Mapping[str, int]) -> B
             ballot.updated_at = utcnow()
         if voter.ticket is not None:
             tickets.mark_used(voter.ticket, "phone")
-        _first_ballot(item)
+        _ballot_stored(item)
         try:
             db.session.commit()
         except IntegrityError:
@@ -187,7 +188,7 @@ def key_paper_ballot(item: BudgetRound, keyer: str, typed_code: str, choice: Map
         db.session.flush()
         mine.ballot_id = partner.ballot_id = ballot.id
         tickets.mark_used(ticket, "paper")
-        _first_ballot(item)
+        _ballot_stored(item)
         audit.record(item.event, keyer, "paper_ballot_agreed", f"ticket {ticket.number}")
         status = "agreed"
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -52,7 +53,8 @@ def euros(cents: int | Fraction) -> str:
 
 
 def percent(value: Fraction | None) -> str:
-    return "" if value is None else f"{round(float(value) * 100)}%"
+    """Rounded down, so a project its voters could not quite pay for never shows 100%."""
+    return "" if value is None else f"{math.floor(Fraction(value) * 100)}%"
 
 
 def problem_messages(problems: tuple[BallotProblem, ...], titles: dict[str, str]) -> list[str]:
