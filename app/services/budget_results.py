@@ -83,27 +83,60 @@ class RoundReport:
     groups: tuple[GroupRow, ...]
 
 
+@dataclass(frozen=True)
+class _Counts:
+    unit: int
+    ballots: int
+    votes: Mapping[str, int]
+    chosen: Outcome
+    plain: Outcome
+    shares: Outcome
+
+
+_COUNTS: dict[tuple[object, ...], _Counts] = {}
+_COUNTS_KEPT = 32
+
+
+def _counts(item: BudgetRound, shares_rule: BudgetRule) -> _Counts:
+    """Count once per state of the round, not once per viewer.
+
+    Every stored ballot raises the event's ``live_version`` (``changes.changed``), so the version together
+    with the rule, the budget and the ballot costs identifies what is being counted.
+    """
+    costs = tuple((p.code, p.ballot_cost_cents) for p in budget.ballot_proposals(item))
+    key = (item.public_id, item.event.live_version, item.rule, item.budget_cents, costs, budget.ballot_count(item))
+    found = _COUNTS.get(key)
+    if found is None:
+        instance, unit = round_instance(item)
+        chosen = RULES[item.rule](instance)
+        plain = chosen if item.rule == BudgetRule.GREEDY else greedy(instance)
+        shares = chosen if item.rule == shares_rule else RULES[shares_rule](instance)
+        votes = {code: sum(1 for ballot in instance.ballots if code in ballot) for code in instance.costs}
+        found = _Counts(unit, len(instance.ballots), votes, chosen, plain, shares)
+        if len(_COUNTS) >= _COUNTS_KEPT:
+            _COUNTS.pop(next(iter(_COUNTS)))
+        _COUNTS[key] = found
+    return found
+
+
 def round_report(item: BudgetRound) -> RoundReport:
     """Count the round under its rule, under greedy and under equal shares (``mes`` unless the round uses
     ``mes-greedy``); the reasons shown come from the equal-shares count."""
-    instance, unit = round_instance(item)
-    chosen = RULES[item.rule](instance)
-    plain = chosen if item.rule == BudgetRule.GREEDY else greedy(instance)
     shares_rule = BudgetRule.MES_GREEDY if item.rule == BudgetRule.MES_GREEDY else BudgetRule.MES
-    shares = chosen if item.rule == shares_rule else RULES[shares_rule](instance)
-    votes = {code: sum(1 for ballot in instance.ballots if code in ballot) for code in instance.costs}
+    counted = _counts(item, shares_rule)
+    chosen, plain, shares, unit = counted.chosen, counted.plain, counted.shares, counted.unit
     rows = []
     for proposal in budget.ballot_proposals(item):
         code = proposal.code
         shown = shares.projects[code]
         reason = shown.reason if item.rule != BudgetRule.GREEDY else chosen.projects[code].reason
         rows.append(ProjectRow(code=code, title=proposal.title, cost_cents=proposal.ballot_cost_cents,
-                               votes=votes[code], support=shown.support, funded=chosen.projects[code].funded,
+                               votes=counted.votes[code], support=shown.support, funded=chosen.projects[code].funded,
                                greedy_funded=plain.projects[code].funded, equal_shares_funded=shown.funded,
                                effective_support=shown.effective_support, reason=reason))
     rows.sort(key=lambda row: (not row.funded, -row.support, row.code))
     return RoundReport(rule=item.rule, comparison_rule=shares_rule.value, budget_cents=item.budget_cents,
-                       spent_cents=chosen.spent * unit, ballots=len(instance.ballots), rows=tuple(rows),
+                       spent_cents=chosen.spent * unit, ballots=counted.ballots, rows=tuple(rows),
                        greedy_without=plain.voters_without_project,
                        equal_shares_without=shares.voters_without_project,
                        greedy_spent_cents=plain.spent * unit, equal_shares_spent_cents=shares.spent * unit,
