@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.domain.budget.pabulib import POINTS_VOTE_TYPES, Election
+from app.domain.budget.pabulib import POINTS_VOTE_TYPES, Election, no_cyclic_gc
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,11 @@ def instance_from_election(election: Election) -> Instance:
     """
     use_points = election.vote_type in POINTS_VOTE_TYPES
     ballots: list[Mapping[str, int]] = []
-    for vote in election.votes:
-        if use_points and vote.points is not None:
-            ballots.append({p: w for p, w in zip(vote.projects, vote.points, strict=True) if w > 0})
-        else:
-            ballots.append(dict.fromkeys(vote.projects, 1))
-    costs = {project.id: project.cost for project in election.projects.values()}
-    return Instance(budget=election.budget, costs=costs, ballots=tuple(ballots))
+    with no_cyclic_gc():
+        for vote in election.votes:
+            if use_points and vote.points is not None:
+                ballots.append({p: w for p, w in zip(vote.projects, vote.points, strict=True) if w > 0})
+            else:
+                ballots.append(dict.fromkeys(vote.projects, 1))
+        costs = {project.id: project.cost for project in election.projects.values()}
+        return Instance(budget=election.budget, costs=costs, ballots=tuple(ballots))
