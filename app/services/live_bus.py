@@ -4,7 +4,7 @@ The rule: a command bumps ``Event.live_version`` with ``changes.changed(event)``
 When the session commits, a SQLAlchemy ``after_commit`` hook publishes ``(event id, new version)``:
 
 * to this process's :class:`Hub` at once, which wakes the screens of that event waiting here;
-* with ``REDIS_URL`` set, on the Redis channel ``buurtstem:live``; every process runs one listener
+* with ``REDIS_URL`` set, on the Redis channel ``buurtstem:live:<hash of the database URL>``; every process runs one listener
   thread (a greenlet under gevent) that feeds the messages into its own hub;
 * without Redis, every process runs one watcher thread that polls the versions of the events that have
   screens in this process, one query for all of them every ``POLL_SECONDS``; a change committed by
@@ -18,6 +18,7 @@ cooperates with gevent (gunicorn monkey-patches them) and runs on werkzeug's thr
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -34,7 +35,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import Event
 
-CHANNEL = "buurtstem:live"
+CHANNEL_PREFIX = "buurtstem:live:"
 POLL_SECONDS = 0.2
 PENDING_KEY = "live_changed_versions"
 log = logging.getLogger(__name__)
@@ -61,6 +62,9 @@ class Hub:
         self._compute_locks: dict[tuple[int, str], threading.Lock] = {}
         self._watcher: threading.Thread | None = None
         self._redis: Any = None
+        # one channel per database, so two installations sharing a Redis server never wake each other
+        database = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
+        self.channel = CHANNEL_PREFIX + hashlib.sha256(database.encode()).hexdigest()[:16]
 
     # -- versions -----------------------------------------------------------------------------------
     def _condition(self, event_id: int) -> threading.Condition:
@@ -139,7 +143,7 @@ class Hub:
         try:
             client = self._redis_client(url)
             for event_id, version in changed.items():
-                client.publish(CHANNEL, f"{event_id} {version}")
+                client.publish(self.channel, f"{event_id} {version}")
         except Exception:  # noqa: BLE001 - the change is committed; screens here already know, others poll on
             log.warning("Could not publish a live change to Redis", exc_info=True)
 
@@ -190,7 +194,7 @@ class Hub:
             try:
                 client = redis.Redis.from_url(self.app.config["REDIS_URL"], socket_connect_timeout=2)
                 pubsub = client.pubsub(ignore_subscribe_messages=True)
-                pubsub.subscribe(CHANNEL)
+                pubsub.subscribe(self.channel)
                 watched = list(self.screens())
                 if watched:
                     for event_id, version in self.read_versions(watched).items():
