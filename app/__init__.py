@@ -48,7 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     live_bus.init_app(app)
 
-    from app.web import register_blueprints
+    from app.web import bench_endpoint, register_blueprints
 
     register_blueprints(app)
+    bench_endpoint.register(app)  # off unless BUURTSTEM_BENCH_ENDPOINT=1 (benchmarks only)
     return app
