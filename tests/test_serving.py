@@ -55,3 +55,42 @@ def test_several_workers_start_on_a_fresh_database(tmp_path) -> None:
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=20)[0].decode()
     assert "Worker failed to boot" not in output and "Traceback" not in output, output
+
+
+def test_one_worker_holds_50_live_streams_and_still_answers(tmp_path) -> None:
+    """With 50 projector streams open on a single worker, a page and a form post still get answers.
+
+    A sync or thread worker would give each stream a whole worker or thread and leave nothing for the
+    phones; no timing threshold here (bench/live_fanout.py measures), only "answers at all in time".
+    """
+    from app import create_app
+    from app.extensions import db
+    from app.services import live
+    from tests.conftest import make_event, make_test_config, make_user
+    from tests.live_server_process import Browser, free_port, gunicorn, migrate, open_stream, server_env
+
+    database = tmp_path / "streams.sqlite"
+    env = server_env(database, free_port(), workers=1, redis_url=None)
+    migrate(env)
+    app = create_app(make_test_config(tmp_path, None, SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}"))
+    with app.app_context():
+        event = make_event(make_user())
+        public_id, key = event.public_id, live.renew_projector_link(event, "host")
+        db.session.remove()
+        db.engine.dispose()
+    with gunicorn(env) as url:
+        projector = Browser(url)
+        projector.get(f"/live/{public_id}/projector?key={key}")
+        streams = []
+        try:
+            for _ in range(50):
+                streams.append(open_stream(url, f"/live/{public_id}/stream", projector.cookie_header(), timeout=60))
+            for stream in streams:
+                assert stream.next_snapshot()["title"] == "Buurtavond"
+            visitor = Browser(url)
+            assert "Buurtstem" in visitor.get("/")
+            assert visitor.post("/language", {"language": "en", "next": "/"}) == 200
+            assert streams[0].connection.sock is not None  # the streams are still open
+        finally:
+            for stream in streams:
+                stream.close()
