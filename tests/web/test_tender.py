@@ -25,10 +25,10 @@ def test_host_sets_up_a_tender_and_runs_the_evening(client, app) -> None:
                                         "scale_max": 5, "slot_minutes": 8, "bijsluiter": "Het college besluit."})
     tender = db.session.scalars(sa.select(Tender)).one()
     assert (tender.method, tender.scale_type, tender.scale_max, tender.slot_seconds) == ("median", "stars", 5, 480)
-    client.post(f"{base}/tender/criteria", data={"name": "Plan", "weight": "3", "description": "Is het goed?"})
-    client.post(f"{base}/tender/criteria", data={"name": "Prijs", "weight": "1"})
+    client.post(f"{base}/tender/criteria", data={"criterion-name": "Plan", "criterion-weight": "3", "criterion-description": "Is het goed?"})
+    client.post(f"{base}/tender/criteria", data={"criterion-name": "Prijs", "criterion-weight": "1"})
     for name in ("A", "B"):
-        client.post(f"{base}/tender/bidders", data={"name": name, "website": "https://a.example"})
+        client.post(f"{base}/tender/bidders", data={"bidder-name": name, "bidder-website": "https://a.example"})
     page = client.get(f"{base}/tender").get_data(as_text=True)
     assert "75.0%" in page and "25.0%" in page
     client.post(f"{base}/tender/shuffle")
@@ -43,7 +43,7 @@ def test_host_sets_up_a_tender_and_runs_the_evening(client, app) -> None:
     assert "Presenting now" in console and "Pause timer" in console
     frozen = client.get(f"{base}/tender", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Frozen since" in frozen
-    response = client.post(f"{base}/tender/criteria", data={"name": "Extra", "weight": "1"},
+    response = client.post(f"{base}/tender/criteria", data={"criterion-name": "Extra", "criterion-weight": "1"},
                            headers={"Accept-Language": "en"}, follow_redirects=True)
     assert "frozen" in response.get_data(as_text=True)
     assert len(tender.criteria) == 2

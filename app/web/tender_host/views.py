@@ -77,8 +77,8 @@ def setup(public_id: str) -> Response | str:
     elif request.method == "POST":
         flash_form_errors(form)
     return render_template(
-        "tender_host/setup.html", event=event, tender=tender, form=form, criterion_form=CriterionForm(),
-        bidder_form=BidderForm(), action=ActionForm(),
+        "tender_host/setup.html", event=event, tender=tender, form=form, criterion_form=CriterionForm(prefix="criterion"),
+        bidder_form=BidderForm(prefix="bidder"), action=ActionForm(),
         percentages=tenders.weight_percentages(tender) if tender else {},
         cards=tenders.card_count(tender) if tender else 0)
 
@@ -87,7 +87,7 @@ def setup(public_id: str) -> Response | str:
 @roles_required(*HOSTS)
 def add_criterion(public_id: str) -> Response:
     event, tender = held(public_id)
-    form = CriterionForm()
+    form = CriterionForm(prefix="criterion")
     if form.validate_on_submit():
         try:
             tenders.add_criterion(tender, current_user.email, form.name.data or "", form.description.data or "",
@@ -140,7 +140,7 @@ def remove_criterion(public_id: str, criterion_id: str) -> Response:
 @roles_required(*HOSTS)
 def add_bidder(public_id: str) -> Response:
     event, tender = held(public_id)
-    form = BidderForm()
+    form = BidderForm(prefix="bidder")
     if form.validate_on_submit():
         try:
             tenders.add_bidder(tender, current_user.email, form.name.data or "", form.description.data or "",
