@@ -43,22 +43,24 @@ def distribution_bar(
     width: int = 480,
     height: int = 26,
     show_labels: bool = True,
+    legend: bool = True,
 ) -> str:
     """One horizontal bar split into the scale's values, worst left, each as wide as its share.
 
     :param segments: ``(label, weight)`` per scale value, worst first; weights need not sum to 1.
     :param title: the accessible name, e.g. "Price: 3 × 6, 1 × 7" (escaped here).
-    :param show_labels: write each value's label inside its segment when it fits, and a legend row
-        below the bar (value label and share in percent) so the numbers survive printing in grey.
+    :param show_labels: write each value's label inside its segment when it fits.
+    :param legend: with ``show_labels``, a row below the bar with each segment's share in percent (text in
+        SVG is the slow part of a PDF: the advice report leaves it out and prints the numbers in tables).
 
     An empty distribution (all weights zero) gives an outlined empty bar.
     """
     total = float(sum(float(weight) for _, weight in segments))
     colours = scale_colours(len(segments))
-    legend = 14 if show_labels else 0
+    legend_height = 14 if show_labels and legend else 0
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart distribution" role="img" '
-        f'width="{width}" height="{height + legend}" viewBox="0 0 {width} {height + legend}">',
+        f'width="{width}" height="{height + legend_height}" viewBox="0 0 {width} {height + legend_height}">',
         f"<title>{escape(title)}</title>",
         f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="#ffffff" stroke="#888888"/>',
     ]
@@ -74,7 +76,7 @@ def distribution_bar(
                 f'<text x="{x + span / 2:.2f}" y="{height / 2 + 4:.1f}" text-anchor="middle" font-size="11" '
                 f'font-family="DejaVu Sans, sans-serif" fill="{_ink(colour)}">{escape(text)}</text>'
             )
-        if show_labels and span >= 34:
+        if legend_height and span >= 34:
             parts.append(
                 f'<text x="{x + span / 2:.2f}" y="{height + 11}" text-anchor="middle" font-size="9" '
                 f'font-family="DejaVu Sans, sans-serif" fill="#333333">{round(share * 100)}%</text>'

@@ -17,24 +17,31 @@ from app.exports import report_labels as labels
 from app.exports.charts import distribution_bar
 from app.exports.pdf import html_to_pdf
 
+LEGEND_UP_TO = 8
+"""Bars get a row of percentages below them for up to this many bidders; text inside SVG is the slowest
+part of a PDF, so a long report leaves it out (the numbers are in the CSV, XLSX and JSON)."""
 
-def criterion_bar(criterion: CriterionLine) -> Markup:
+
+def criterion_bar(criterion: CriterionLine, legend: bool = True) -> Markup:
     """The criterion's distribution as an SVG bar (all text escaped by ``distribution_bar``)."""
     title = ", ".join(f"{bar.label}: {labels.decimal(bar.weight, 2)}" for bar in criterion.distribution if bar.weight)
     svg = distribution_bar([(bar.label, bar.weight) for bar in criterion.distribution],
-                           f"{criterion.name}: {title or '–'}")
+                           f"{criterion.name}: {title or '–'}", legend=legend)
     return Markup(svg)  # noqa: S704 - built from escaped parts in app.exports.charts
 
 
 def template_context(report: Report) -> dict[str, Any]:
     """What ``reports/_body.html`` needs; call inside ``force_locale(report.language)``."""
-    return {"report": report, "counted": report.counted, "labels": labels, "bar": criterion_bar,
-            "verdict": labels.verdict_text(report.counted)}
+    legend = len(report.counted.bidders) <= LEGEND_UP_TO
+    return {"report": report, "counted": report.counted, "labels": labels,
+            "bar": lambda criterion: criterion_bar(criterion, legend), "verdict": labels.verdict_text(report.counted)}
 
 
 def report_html(report: Report) -> str:
+    """The print template; comments flow as one paragraph per bidder (a list of a thousand items costs
+    WeasyPrint seconds)."""
     with force_locale(report.language):
-        return render_template("print/report.html", **template_context(report))
+        return render_template("print/report.html", compact=True, **template_context(report))
 
 
 def report_pdf(report: Report) -> bytes:

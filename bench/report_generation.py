@@ -1,0 +1,101 @@
+"""Timing of the advice report (not a test): ``.venv/bin/python bench/report_generation.py [ATTENDEES]``.
+
+Builds the data with the domain types directly (no database): 20 bidders, 4 weighted criteria, 1,000
+attendees who each score every bidder (1,000 cards per bidder, 20,000 cards), 8 % can't-judge, two voter
+groups (weights 1 and 2), a comment on 1 in 10 cards (half of them unique, so the PDF lists about 1,000
+comments). Prints wall-clock seconds for each step; the bootstrap (2,000 resamples) is reported apart,
+because the server computes it once per ballot export and caches it (``app.services.report``).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import sys
+import time
+from datetime import datetime
+from fractions import Fraction
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from flask_babel import force_locale  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.domain import scoring  # noqa: E402
+from app.domain.report import BidderFacts, LogLine, Report, count, seed_for  # noqa: E402
+from app.domain.scoring import Bidder, Card, Criterion, Method, Scale  # noqa: E402
+from app.exports.pdf import html_to_pdf  # noqa: E402
+from app.exports.report_csv import report_csv  # noqa: E402
+from app.exports.report_json import report_json  # noqa: E402
+from app.exports.report_pdf import report_html  # noqa: E402
+from app.exports.report_xlsx import report_xlsx  # noqa: E402
+
+POOL = ("Goed plan.", "Te duur.", "Ken ze van de buurt.", "Mooi verhaal, weinig concreet.", "Sterk team!")
+
+
+def evening(attendees: int, bidder_count: int = 20, seed: int = 1) -> tuple[Scale, list[Criterion], list[Bidder],
+                                                                           list[Card]]:
+    rnd = random.Random(seed)
+    criteria = [Criterion(f"c{i}", name, weight) for i, (name, weight) in
+                enumerate((("Kennis van de wijk", 30), ("Jongeren", 25), ("Samenwerken", 25), ("Haalbaar", 20)))]
+    bidders = [Bidder(f"b{i}", f"Organisatie {i + 1}") for i in range(bidder_count)]
+    quality = [rnd.uniform(5.5, 7.5) for _ in bidders]
+    cards = []
+    for ballot in range(attendees):
+        group, weight = rnd.choice([("Bewoners", Fraction(1)), ("Jongeren", Fraction(2))])
+        for bidder, level in zip(bidders, quality, strict=True):
+            scores = {c.key: None if rnd.random() < 0.08 else max(1, min(10, round(rnd.gauss(level, 1.5))))
+                      for c in criteria}
+            comment = ""
+            if rnd.random() < 0.1:
+                comment = rnd.choice(POOL) if rnd.random() < 0.5 else f"Opmerking {ballot}-{bidder.key}: prima."
+            cards.append(Card(str(ballot), bidder.key, group, weight, scores, comment))
+    return Scale.grade(), criteria, bidders, cards
+
+
+def timed(label: str, work, results: dict[str, float]):  # type: ignore[no-untyped-def]
+    """Wall-clock and CPU seconds of this process (CPU is the fairer figure on a shared, busy machine)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    value = work()
+    results[label] = time.process_time() - cpu
+    print(f"{label:>36}: {time.perf_counter() - started:6.2f} s wall, {results[label]:6.2f} s CPU")
+    return value
+
+
+def main() -> None:
+    attendees = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    scale, criteria, bidders, cards = evening(attendees)
+    print(f"{len(bidders)} bidders, {len(criteria)} criteria, {attendees} attendees, {len(cards)} cards")
+    seconds: dict[str, float] = {}
+    export = timed("canonical export + SHA-256", lambda: scoring.export_ballots(scale, criteria, bidders, cards,
+                                                                                Method.MEAN), seconds)
+    sha = scoring.sha256_of_export(export.ballots_csv)
+    checked = timed("bootstrap, 2,000 resamples (cached)", lambda: scoring.robustness(
+        scale, criteria, bidders, cards, Method.MEAN, random.Random(seed_for(sha)), 2000), seconds)  # noqa: S311
+    counted = timed("tally + report object", lambda: count(scale, criteria, bidders, cards, Method.MEAN, sha,
+                                                           checked=checked), seconds)
+    now = datetime(2026, 12, 3, 22, 0)
+    report = Report("bench", "Idols-avond benchmark", "Welzijnswerk", "nl", "Buurthuis", now, counted,
+                    (("Bewoners", Fraction(1)), ("Jongeren", Fraction(2))), now, attendees + 50, attendees,
+                    tuple(BidderFacts(b.key, now, now, 1) for b in bidders), (),
+                    tuple(LogLine(now, "scoring_opened", b.name) for b in bidders), now, now, now, "0" * 64, None)
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context(), force_locale("nl"):
+        html = timed("PDF: fill the print template", lambda: report_html(report), seconds)
+        pdf = timed("PDF: WeasyPrint", lambda: html_to_pdf(html), seconds)
+        timed("CSV", lambda: report_csv(report), seconds)
+        timed("XLSX", lambda: report_xlsx(report), seconds)
+        timed("JSON", lambda: report_json(report), seconds)
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+    pdf_total = seconds["tally + report object"] + seconds["PDF: fill the print template"] + seconds["PDF: WeasyPrint"]
+    print(f"PDF: {len(pdf) // 1024} KiB, about {pages} pages")
+    print(f"PDF generation, bootstrap cached (export + tally + template + WeasyPrint): "
+          f"{pdf_total + seconds['canonical export + SHA-256']:.2f} s CPU")
+    print(f"PDF generation, first time (bootstrap included): "
+          f"{pdf_total + seconds['canonical export + SHA-256'] + seconds['bootstrap, 2,000 resamples (cached)']:.2f}"
+          " s CPU")
+
+
+if __name__ == "__main__":
+    main()
