@@ -4,6 +4,8 @@ evening (through the database and the shell commands) and for random tenders (do
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,7 +19,7 @@ from app.exports.ballots_zip import ballots_zip
 from app.exports.report_json import numbers_document
 from app.recount import recount_document
 from tests.domain.scoring.factories import Tender, tenders
-from tests.exports.test_report_renderers import assert_contains
+from tests.exports.test_report_renderers import assert_contains, pdf_text
 
 ROOT = Path(__file__).parents[1]
 
@@ -37,6 +39,16 @@ def test_demo_report_and_recount_agree(app, runner, tmp_path) -> None:
     assert_contains(report, numbers)
     assert numbers["ranking"] == report["ranking"] and len(numbers["ranking"]) == 4
     assert numbers["ballots_counted"] == 48
+    pdf_path = tmp_path / "report.pdf"
+    assert runner.invoke(args=["report", public_id, "--format", "pdf", "--output", str(pdf_path)]).exit_code == 0
+    if shutil.which("pdftotext"):
+        page_one = pdf_text(pdf_path, 1, 1)
+        words = [next(word for word in name.split() if len(word) > 2) for name in report["ranking"]]
+        assert [page_one.index(word) for word in words] == sorted(page_one.index(word) for word in words)
+        assert "gewogen gemiddelde" in page_one
+        text = pdf_text(pdf_path)
+        assert re.search(r"Kennis van de wijk\s+30\s+30%", text)
+        assert report["integrity"]["ballots_csv_sha256"] in text
     # the same without Flask or a database, as anyone holding the export would run it
     alone = subprocess.run([sys.executable, "-m", "app.recount", str(ballots_path)], capture_output=True,
                            text=True, cwd=ROOT, check=True)

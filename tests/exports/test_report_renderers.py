@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 from datetime import datetime
@@ -113,15 +114,27 @@ def assert_contains(whole: object, part: object, path: str = "$") -> None:
         assert whole == part, f"{path}: {whole!r} != {part!r}"
 
 
+def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> str:
+    pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
+    return subprocess.run(["pdftotext", "-layout", *pages, str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
-@pytest.mark.parametrize(("language", "words"), [("nl", ("Rangorde", "Gewicht")), ("en", ("Ranking", "Weight"))])
+@pytest.mark.parametrize(("language", "words"), [
+    ("nl", ("Rangorde volgens gewogen gemiddelde", "Methode en gewichten", "Deel van het gewicht")),
+    ("en", ("Ranking by weighted mean", "Method and weights", "Share of the weight")),
+])
 def test_pdf_reads_back(app, tmp_path, language: str, words: tuple[str, ...]) -> None:
     item = payload_report(language)
     path = tmp_path / "report.pdf"
     path.write_bytes(render_report(item, "pdf").content)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = pdf_text(path)
     for word in words:
         assert word in text
-    assert item.counted.ballots_sha256 in text
+    page_one = pdf_text(path, 1, 1)
+    assert page_one.index("@Bravo") < page_one.index("alert(1)")  # the ranking, best first, on page 1
+    assert re.search(r"Prijs\s+2\s+66[.,]7%", text) and re.search(r"Plan\s+1\s+33[.,]3%", text)  # weights
+    assert re.search(r"jongeren\s+2", text)  # group weight
+    assert item.counted.ballots_sha256 in text and item.manifest_sha256 in text
     assert "<script>alert(1)</script>" in text  # shown as text, never run
