@@ -16,6 +16,10 @@ import operator
 import sys
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from app.domain.scoring.aggregation import Method
 from app.domain.scoring.cards import Bidder, Card, Criterion
@@ -49,35 +53,49 @@ class Layout:
         self.bidder_index = {bidder.key: index for index, bidder in enumerate(bidders)}
         self.cell = 2 if method is Method.MEAN else len(self.points)
         self.field_count = len(bidders) * len(criteria) * self.cell
-        multiplier = math.lcm(*(card.group_weight.denominator for ballot in ballots for card in ballot))
-        self.weight_of = {
-            weight: int(weight * multiplier) for weight in {card.group_weight for ballot in ballots for card in ballot}
-        }
-        largest = max(self.weight_of.values(), default=0)
+        cards = [card for ballot in ballots for card in ballot]
+        multiplier = math.lcm(*{card.group_weight.denominator for card in cards})
+        #: each card's group weight as a whole number (all multiplied by the same number)
+        self.card_weights = [
+            card.group_weight.numerator * (multiplier // card.group_weight.denominator) for card in cards
+        ]
         #: no field of any resample of ``len(ballots)`` draws exceeds this
-        self.bound = len(ballots) * largest * max(self.lifted[-1], 1)
+        self.bound = len(ballots) * max(self.card_weights, default=0) * max(self.lifted[-1], 1)
+        #: every contribution of every ballot: ballot index, field and amount (see :meth:`entries`)
+        self.numbers, self.at, self.amounts = self.entries(ballots)
 
-    def entries(self, ballots: Sequence[tuple[Card, ...]]) -> list[tuple[int, int, int]]:
-        """Every non-zero contribution as ``(ballot index, field, amount)``."""
-        found = []
-        criteria, cell, mean = self.criteria, self.cell, self.method is Method.MEAN
-        for number, ballot in enumerate(ballots):
-            for card in ballot:
-                weight = self.weight_of[card.group_weight]
-                first = self.bidder_index[card.bidder] * len(criteria)
-                for c_index, criterion in enumerate(criteria):
-                    value = card.scores[criterion.key]
-                    if value is None:
-                        continue
-                    base = (first + c_index) * cell
-                    if mean:
-                        lifted = self.lifted[value - self.minimum]
-                        if lifted:
-                            found.append((number, base, weight * lifted))
-                        found.append((number, base + 1, weight))
-                    else:
-                        found.append((number, base + value - self.minimum, weight))
-        return found
+    def entries(self, ballots: Sequence[tuple[Card, ...]]) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[Any]]:
+        """Every contribution as arrays of ballot index, field and amount; the amounts are int64 when
+        :attr:`bound` is below 2^63, else Python integers (object array)."""
+        keys, criteria_count = [criterion.key for criterion in self.criteria], len(self.criteria)
+        below = self.minimum - 1  # stands for can't-judge
+        numbers = np.repeat(np.arange(len(ballots), dtype=np.int64), [len(ballot) for ballot in ballots])
+        owners = np.array([self.bidder_index[card.bidder] for ballot in ballots for card in ballot], dtype=np.int64)
+        given = [card.scores[key] for ballot in ballots for card in ballot for key in keys]
+        position = np.array([below if value is None else value for value in given], dtype=np.int64)
+        position = position.reshape(-1, criteria_count) - self.minimum
+        weight = np.array(self.card_weights, dtype=np.int64 if self.bound < 1 << 63 else object)
+        base = (owners[:, None] * criteria_count + np.arange(criteria_count)) * self.cell
+        card, criterion = np.nonzero(position >= 0)
+        position, base, weight = position[card, criterion], base[card, criterion], weight[card]
+        if self.method is not Method.MEAN:
+            return numbers[card], base + position, weight
+        amount = weight * np.array(self.lifted, dtype=np.int64)[position]
+        return (
+            np.concatenate([numbers[card], numbers[card]]),
+            np.concatenate([base, base + 1]),
+            np.concatenate([amount, weight]),
+        )
+
+    def total(self) -> list[int]:
+        """The fields of all ballots, each counted once: the real tally in this layout."""
+        if self.bound < 1 << 53:  # whole numbers below 2^53: the float sums are exact
+            summed = np.bincount(self.at, weights=self.amounts.astype(np.float64), minlength=self.field_count)
+            return [int(each) for each in summed.tolist()]
+        fields = [0] * self.field_count
+        for field, amount in zip(self.at.tolist(), self.amounts.tolist(), strict=True):
+            fields[field] += amount
+        return fields
 
     def ranks(self, fields: Sequence[int]) -> list[int]:
         """Competition ranks (1, 1, 3) of the bidders in one resample, in bidder order."""
@@ -148,7 +166,8 @@ class Packing:
         self.width = 16 if bound < 1 << 16 else 32 if bound < 1 << 32 else 64 if bound < 1 << 64 else 0
         self.bits = self.width or bound.bit_length()
         self.packed = [0] * len(ballots)
-        for number, field, amount in layout.entries(ballots):
+        columns = (layout.numbers.tolist(), layout.at.tolist(), layout.amounts.tolist())
+        for number, field, amount in zip(*columns, strict=True):
             self.packed[number] += amount << (self.bits * field)
 
     def fields(self, total: int) -> list[int]:
@@ -165,7 +184,7 @@ class Packing:
 
 def _competition_ranks(keys: Sequence[tuple[object, ...]]) -> list[int]:
     """Competition ranks (1, 1, 3) for sort keys, higher key first."""
-    order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)  # type: ignore[arg-type]
+    order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
     ranks = [0] * len(keys)
     for position, index in enumerate(order):
         previous = order[position - 1]
