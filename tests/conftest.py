@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import flask_babel
+import hypothesis
 import pytest
 import sqlalchemy as sa
 from flask import Flask, g
@@ -24,6 +25,10 @@ from app.models import Event, Role, User
 from app.services import accounts, events
 
 PASSWORD = "correct horse battery"
+
+# Shared 2-core machines: a slow example is not a failure, so hypothesis gets no per-example deadline.
+hypothesis.settings.register_profile("buurtstem", deadline=None)
+hypothesis.settings.load_profile("buurtstem")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
