@@ -25,7 +25,8 @@ def test_host_sets_up_a_tender_and_runs_the_evening(client, app) -> None:
                                         "scale_max": 5, "slot_minutes": 8, "bijsluiter": "Het college besluit."})
     tender = db.session.scalars(sa.select(Tender)).one()
     assert (tender.method, tender.scale_type, tender.scale_max, tender.slot_seconds) == ("median", "stars", 5, 480)
-    client.post(f"{base}/tender/criteria", data={"criterion-name": "Plan", "criterion-weight": "3", "criterion-description": "Is het goed?"})
+    client.post(f"{base}/tender/criteria",
+                data={"criterion-name": "Plan", "criterion-weight": "3", "criterion-description": "Is het goed?"})
     client.post(f"{base}/tender/criteria", data={"criterion-name": "Prijs", "criterion-weight": "1"})
     for name in ("A", "B"):
         client.post(f"{base}/tender/bidders", data={"bidder-name": name, "bidder-website": "https://a.example"})

@@ -21,7 +21,8 @@ def test_a_card_without_csrf_token_is_refused_and_nothing_written(client, app) -
     open_first(tender)
     [issued] = issue(tender, 1)
     client.get(f"/t/{issued.token}")
-    response = client.post(f"/stem/kaart/{tender.bidders[0].public_id}", data={f"c-{c.public_id}": "8" for c in tender.criteria},
+    answers = {f"c-{c.public_id}": "8" for c in tender.criteria}
+    response = client.post(f"/stem/kaart/{tender.bidders[0].public_id}", data=answers,
                            headers={"Accept-Language": "en"})
     assert response.status_code == 400
     assert "Nothing was saved" in response.get_data(as_text=True)

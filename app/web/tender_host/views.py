@@ -77,8 +77,8 @@ def setup(public_id: str) -> Response | str:
     elif request.method == "POST":
         flash_form_errors(form)
     return render_template(
-        "tender_host/setup.html", event=event, tender=tender, form=form, criterion_form=CriterionForm(prefix="criterion"),
-        bidder_form=BidderForm(prefix="bidder"), action=ActionForm(),
+        "tender_host/setup.html", event=event, tender=tender, form=form,
+        criterion_form=CriterionForm(prefix="criterion"), bidder_form=BidderForm(prefix="bidder"), action=ActionForm(),
         percentages=tenders.weight_percentages(tender) if tender else {},
         cards=tenders.card_count(tender) if tender else 0)
 
