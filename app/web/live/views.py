@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,6 +37,7 @@ from app.web.live.forms import ButtonForm, QuestionForm, ReactionForm
 
 HOSTS = (Role.HOST, Role.ADMIN)
 KEEPALIVE_SECONDS = 15.0
+MIN_INTERVAL_SECONDS = 0.2  # 1,000 screens × at most 5 messages/s, however fast cards arrive
 PROJECTOR_SESSION_KEY = "projector_events"
 
 
@@ -178,8 +180,12 @@ def stream(public_id: str) -> Response:
                     return  # the event was deleted
                 seen = max(seen, found.version, wanted)  # never spin on a version the database lags behind
                 yield live_screen.sse_message(found)
+                sent_at = time.monotonic()
                 while (wanted := live_hub.wait(event_id, seen, KEEPALIVE_SECONDS)) <= seen:
                     yield ": keep-alive\n\n"
+                # coalesce bursts: at most one message per MIN_INTERVAL per screen, always the newest version
+                time.sleep(max(0.0, MIN_INTERVAL_SECONDS - (time.monotonic() - sent_at)))
+                wanted = max(wanted, live_hub.version(event_id))
 
     return Response(generate(), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no",
