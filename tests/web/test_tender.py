@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 import sqlalchemy as sa
 
@@ -174,3 +177,9 @@ def test_volunteers_key_a_paper_card_twice_and_print_cards(client, app) -> None:
     assert db.session.scalars(sa.select(Ticket)).one().channel == "paper"
     pdf = client.get(f"{base}/cards.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    one = client.get(f"{base}/cards.pdf?bidder={bidder.public_id}&copies=3")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=one.data, capture_output=True,
+                              check=True).stdout.decode()
+        assert text.count("Scorekaart: Buurtkracht") == 3
+        assert "Kennis van de wijk (60.0%)" in text and "Ticketcode" in text

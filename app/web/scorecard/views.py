@@ -11,7 +11,7 @@ from app.models import Bidder, Event, ScoringState, Ticket
 from app.services import scorecards
 from app.services.errors import DomainError, Gone
 from app.services.scorecards import CardRefused, Voter
-from app.services.tender import criteria_of, scale_of, weight_percentages
+from app.services.tender import criteria_of, scale_of, tender_for_event, weight_percentages
 from app.web.access import session_ticket
 from app.web.scorecard import bp
 from app.web.scorecard.forms import answers_from, chosen, options
@@ -43,7 +43,7 @@ def open_now_helper() -> dict[str, object]:
         done = scorecards.cards_of(voter)
         return [(bidder, bidder.id in done) for bidder in scorecards.open_bidders(ticket.event_id)]
 
-    return {"scorecard_open_now": scorecard_open_now}
+    return {"scorecard_open_now": scorecard_open_now, "scorecard_tender": tender_for_event}
 
 
 @bp.get("/open/<public_id>")
@@ -66,7 +66,8 @@ def now() -> Response | str:
     event = db.session.get(Event, voter.event_id)
     done = scorecards.cards_of(voter)
     bidders = [(bidder, bidder.id in done) for bidder in scorecards.open_bidders(voter.event_id)]
-    return render_template("scorecard/now.html", event=event, bidders=bidders, open_join=voter.ticket_id is None)
+    return render_template("scorecard/now.html", event=event, bidders=bidders, open_join=voter.ticket_id is None,
+                           tender=tender_for_event(event) if event else None)
 
 
 def _render_card(bidder: Bidder, values: dict[str, str], comment: str, error: DomainError | None = None,
