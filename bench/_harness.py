@@ -133,6 +133,15 @@ class Server:
             return [int(pid) for pid in path.read_text().split()]
         return []
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds used so far by the live worker processes (from /proc)."""
+        total = 0
+        for pid in self.worker_pids():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return

@@ -124,9 +124,13 @@ def run_database(kind: str, levels: list[int], seconds: float, limit: int, worke
                   flush=True)
             all_acknowledged: list[str] = []
             for connections in levels:
+                cpu = server.cpu_seconds()
                 bare_rps, bare_lat, bare_err = asyncio.run(bare_load(server.port, connections, seconds, limit * 4))
+                bare_cpu = (server.cpu_seconds() - cpu) / max(1, len(bare_lat)) * 1000
+                cpu = server.cpu_seconds()
                 rps, posts, gets, wholes, errors, acknowledged = asyncio.run(
                     card_load(server.port, evening, used, connections, seconds, limit))
+                card_cpu = (server.cpu_seconds() - cpu) / max(1, len(posts)) * 1000
                 used += len(posts) + errors
                 all_acknowledged += acknowledged
                 ratio = rps / bare_rps if bare_rps else float("nan")
@@ -137,9 +141,12 @@ def run_database(kind: str, levels: list[int], seconds: float, limit: int, worke
                 print(f"     POST (store card) : {latency_text(posts)}")
                 print(f"     GET card page     : {latency_text(gets)}")
                 print(f"     whole submission  : {latency_text(wholes)}")
+                print(f"   server CPU (workers, from /proc): bare {bare_cpu:.2f} ms/request, "
+                      f"card {card_cpu:.1f} ms/submission (GET + POST) → {bare_cpu / card_cpu:.1%} on CPU alone")
                 print(f"   ratio cards/s ÷ bare req/s: {ratio:.1%}", flush=True)
                 summary.append(f"{kind:8} {connections:4} conns: bare {bare_rps:6.0f} req/s, cards {rps:5.0f}/s "
-                               f"(ratio {ratio:.1%}), card POST p99 {p99:.0f} ms, errors {errors}")
+                               f"(ratio {ratio:.1%}), card POST p99 {p99:.0f} ms, errors {errors}, "
+                               f"CPU bare {bare_cpu:.2f} ms, card {card_cpu:.1f} ms")
             stored = stored_voter_keys(url, evening.bidder)
             missing = [key for key in all_acknowledged if key not in stored]
             print(f"   acknowledged cards {len(all_acknowledged)}, stored {len(stored)} (warm-up included), "
