@@ -132,7 +132,11 @@ def setup_link(if_needed: bool) -> None:
 def init_app(app: Flask) -> None:
     from app.budget_cli import budget_cli
     from app.cli_tender import ballots_cli, demo_command
+    from app.privacy_cli import purge_command, purge_expired_command
     from app.report_cli import recount_command, report_command
+
+    event_cli.add_command(purge_command)
+    event_cli.add_command(purge_expired_command)
 
     for command in (users_cli, tickets_cli, event_cli, setup_link, budget_cli, ballots_cli, demo_command,
                     report_command, recount_command):

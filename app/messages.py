@@ -151,6 +151,17 @@ MESSAGES = {
     "committee_member_unknown": _l("There is no committee account with the e-mail address %(email)s. Ask an admin to "
                                    "create one with the role 'committee'."),
     "decision_reasons_required": _l("Please write down the reasons for the decision."),
+    # privacy, retention and the JSON API
+    "purge_not_published": _l("Personal data can only be removed after every result of this event is published. "
+                              "Publish the results first."),
+    "purge_already_done": _l("The personal data of this event have already been removed."),
+    "retention_invalid": _l("Choose a retention period between 1 and %(maximum)s days."),
+    "api_not_found": _l("Not found."),
+    "api_not_published": _l("The results have not been published yet."),
+    "api_bad_request": _l("The request is not valid."),
+    "api_too_large": _l("The file is too large (at most %(maximum)s bytes)."),
+    "api_bad_file": _l("This is not a valid .pb file: %(problem)s"),
+    "api_method_not_allowed": _l("This method is not allowed here."),
 }
 
 

@@ -14,6 +14,7 @@ from app.models.budget import (
 )
 from app.models.events import Event, EventStatus, VoterGroup
 from app.models.live import ProjectorLink, Question, QuestionStatus, QuestionVote, Reaction, ReactionKind
+from app.models.privacy import BallotArchive
 from app.models.report import CommitteeAssignment, CommitteeDecision, CommitteeLink
 from app.models.tender import (
     Bidder,
@@ -28,6 +29,7 @@ from app.models.tickets import Ticket, TicketStatus
 
 __all__ = [
     "AuditEntry",
+    "BallotArchive",
     "BallotKind",
     "Bidder",
     "BudgetBallot",

@@ -26,6 +26,8 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     ``first_ballot_at`` is set by whichever feature stores the event's first ballot; from then on the
     voter groups' weights are locked, because changing them would change votes already cast.
     ``live_version`` goes up with every change that live screens show (see ``app/services/changes.py``).
+    ``retention_days``: how long after publication personal data is kept (``flask event purge-expired``);
+    ``purged_at`` is set once it has been removed (see ``app/services/privacy.py`` and docs/privacy.md).
     """
 
     __tablename__ = "events"
@@ -45,6 +47,8 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     allow_open_join: Mapped[bool] = mapped_column(default=False)
     first_ballot_at: Mapped[datetime | None]
     live_version: Mapped[int] = mapped_column(default=0)
+    retention_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    purged_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     groups: Mapped[list[VoterGroup]] = relationship(

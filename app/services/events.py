@@ -28,6 +28,9 @@ class EventFields:
     ends_at: datetime | None = None
     language: str = "nl"
     allow_open_join: bool = False
+    retention_days: int = 90
+
+MAX_RETENTION_DAYS = 3650  # ten years; app/services/privacy.py explains retention
 
 
 def new_public_id() -> str:
@@ -41,6 +44,8 @@ def _check(fields: EventFields) -> None:
         raise DomainError("unknown_language", language=fields.language)
     if fields.starts_at and fields.ends_at and fields.ends_at < fields.starts_at:
         raise DomainError("ends_before_start")
+    if not 1 <= fields.retention_days <= MAX_RETENTION_DAYS:
+        raise DomainError("retention_invalid", maximum=MAX_RETENTION_DAYS)
 
 
 def add_event(owner: User | None, fields: EventFields, groups: list[tuple[str, Decimal]] | None = None) -> Event:
@@ -48,7 +53,8 @@ def add_event(owner: User | None, fields: EventFields, groups: list[tuple[str, D
     _check(fields)
     event = Event(public_id=new_public_id(), owner_id=owner.id if owner else None, title=fields.title.strip(),
                   description=fields.description, location=fields.location, starts_at=fields.starts_at,
-                  ends_at=fields.ends_at, language=fields.language, allow_open_join=fields.allow_open_join)
+                  ends_at=fields.ends_at, language=fields.language, allow_open_join=fields.allow_open_join,
+                  retention_days=fields.retention_days)
     db.session.add(event)
     for position, (name, weight) in enumerate(groups or [(DEFAULT_GROUP, Decimal(1))]):
         _check_group(name, weight)
@@ -73,6 +79,9 @@ def update_event(event: Event, actor: User, fields: EventFields, status: EventSt
     event.ends_at = fields.ends_at
     event.language = fields.language
     event.allow_open_join = fields.allow_open_join
+    if fields.retention_days != event.retention_days:
+        audit.record(event, actor.email, "retention_changed", str(fields.retention_days))
+        event.retention_days = fields.retention_days
     if status != event.status:
         audit.record(event, actor.email, "status_changed", f"{event.status} -> {status}")
         event.status = status

@@ -72,7 +72,17 @@ def tender_of(event: Event) -> Tender:
 
 
 def snapshot(tender: Tender) -> Snapshot:
-    """The tender's cards as the domain sees them (hidden comments already blanked) and their export."""
+    """The tender's cards as the domain sees them (hidden comments already blanked) and their export.
+
+    After a privacy purge the cards come from the archived export (see ``app/services/privacy.py``).
+    """
+    from app.services.privacy import archived_export
+
+    archived = archived_export(tender.event_id)
+    if archived is not None:
+        read = scoring.parse_export(archived.ballots_csv, archived.manifest_json)
+        return Snapshot(read.scale, read.criteria, read.bidders, read.method, read.cards,
+                        scoring.BallotExport(archived.ballots_csv, archived.manifest_json))
     scale, method = tenders.scale_of(tender), tenders.method_of(tender)
     criteria, bidders = tuple(tenders.criteria_of(tender)), tuple(tenders.bidders_of(tender))
     if not criteria or not bidders:

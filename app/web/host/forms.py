@@ -25,6 +25,11 @@ class EventForm(FlaskForm):
     language = SelectField(_l("Language of the event"), choices=LANGUAGE_CHOICES)
     allow_open_join = BooleanField(_l("Allow joining without a ticket, through one open link (weaker)"))
     status = SelectField(_l("Status"), choices=STATUS_CHOICES)
+    retention_days = IntegerField(
+        _l("Keep personal data for this many days after publication"), default=90,
+        validators=[Optional(), NumberRange(1, 3650)],
+        description=_l("After that, ticket codes, comments and questions are removed; the published results "
+                       "stay."))
     submit = SubmitField(_l("Save"))
 
 

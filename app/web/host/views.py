@@ -24,7 +24,8 @@ def _fields(form: EventForm) -> events.EventFields:
     return events.EventFields(
         title=form.title.data or "", description=form.description.data or "",
         location=form.location.data or "", starts_at=form.starts_at.data, ends_at=form.ends_at.data,
-        language=form.language.data or "nl", allow_open_join=bool(form.allow_open_join.data))
+        language=form.language.data or "nl", allow_open_join=bool(form.allow_open_join.data),
+        retention_days=form.retention_days.data or 90)
 
 
 @bp.get("/")
