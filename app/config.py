@@ -51,9 +51,12 @@ def from_environment() -> dict[str, Any]:
 
 
 def normalise_database_url(url: str) -> str:
-    """Hosting platforms still hand out ``postgres://``, which SQLAlchemy 2 no longer accepts."""
-    if url.startswith("postgres://"):
-        return "postgresql://" + url[len("postgres://"):]
+    """Hosting platforms still hand out ``postgres://``, which SQLAlchemy 2 no longer accepts; and a bare
+    ``postgresql://`` means psycopg 3 since SQLAlchemy 2.1, while we ship psycopg2 (made cooperative under
+    gevent by psycogreen), so the driver is named explicitly."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
     return url
 
 

@@ -14,8 +14,18 @@ def test_environment_overrides(monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     found = config.from_environment()
-    assert found["SQLALCHEMY_DATABASE_URI"] == "postgresql://u@h/db"
+    assert found["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg2://u@h/db"
     assert found["REDIS_URL"] == "redis://127.0.0.1:6379/0"
+
+
+@pytest.mark.parametrize(("given", "used"), [
+    ("postgres://u@h/db", "postgresql+psycopg2://u@h/db"),
+    ("postgresql://u@h/db", "postgresql+psycopg2://u@h/db"),  # SQLAlchemy 2.1 would pick psycopg 3
+    ("postgresql+psycopg2://u@h/db", "postgresql+psycopg2://u@h/db"),
+    ("sqlite:////tmp/x.sqlite", "sqlite:////tmp/x.sqlite"),
+])
+def test_database_url_names_the_installed_driver(given: str, used: str) -> None:
+    assert config.normalise_database_url(given) == used
 
 
 def test_debug_outside_development_refuses_to_start(monkeypatch, tmp_path) -> None:
