@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 SECRET = "bench-secret-key-not-for-production"
-PG_BASE = os.environ.get("BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
+PG_BASE = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg2://root@127.0.0.1:5432/test")
 PG_NAME = "buurtstem_bench"
 CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
 
