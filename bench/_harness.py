@@ -107,7 +107,7 @@ class Server:
     def base(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def start(self, wait: float = 40) -> None:
+    def start(self, wait: float = 120) -> None:
         env = os.environ | {"DATABASE_URL": self.url, "SECRET_KEY": SECRET, "HOST": HOST, "PORT": str(self.port),
                             "WEB_CONCURRENCY": str(self.workers), "BUURTSTEM_BENCH_ENDPOINT": "1"} | self.extra_env
         env.pop("FLASK_DEBUG", None)

@@ -168,7 +168,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--kill-every", type=float, default=3.0)
     options = parser.parse_args()
-    seconds = options.seconds or (12.0 if options.quick else 30.0)
+    seconds = options.seconds or (12.0 if options.quick else 20.0)
     for kind in (["sqlite", "postgres"] if options.db == "both" else [options.db]):
         if kind == "postgres" and not postgres_available():
             print("postgres: not reachable on 127.0.0.1:5432, skipped")

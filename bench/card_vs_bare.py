@@ -162,7 +162,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--workers", type=int, default=2)
     options = parser.parse_args()
-    seconds = options.seconds or (4.0 if options.quick else 12.0)
+    seconds = options.seconds or (4.0 if options.quick else 10.0)
     limit = 2000 if options.quick else 8000
     levels = [int(n) for n in options.connections.split(",")]
     kinds = ["sqlite", "postgres"] if options.db == "both" else [options.db]
