@@ -51,6 +51,9 @@ from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
+
+import numpy as np
 
 from app.domain.budget.instance import Instance
 
@@ -83,6 +86,11 @@ class _Prepared:
     ballots: tuple[tuple[tuple[int, int], ...], ...]
     supporters: tuple[tuple[tuple[int, int], ...], ...]
     n_voters: int
+
+    @cached_property
+    def arrays(self) -> _Arrays:
+        """The numpy form of the instance for the float pass, built on first use."""
+        return _arrays(self)
 
 
 def prepare(instance: Instance) -> _Prepared:
@@ -129,7 +137,11 @@ def mes_run(instance: Instance | _Prepared, per_voter_budget: int, *, exact: boo
 
 def _decide(prep: _Prepared, per_voter_budget: int, *, exact: bool = False) -> MesRun:
     if not exact:
-        fast = _Run(prep, per_voter_budget, exact=False)
+        fast: _Run | _FloatRun
+        if sum(map(len, prep.supporters)) < _NUMPY_FROM:
+            fast = _Run(prep, per_voter_budget, exact=False)
+        else:
+            fast = _FloatRun(prep, prep.arrays, per_voter_budget)
         result = fast.result()
         if not fast.close:
             return result
@@ -161,6 +173,8 @@ def _replay_exact(prep: _Prepared, run: MesRun) -> MesRun:
 
 Real = Fraction | float
 _TOLERANCE = 1e-9
+_NUMPY_FROM = 2500
+"""Supporter entries (distinct ballot, project) from which the numpy float pass beats the plain one."""
 _SHRINK = 1e-6
 
 
@@ -318,6 +332,252 @@ class _Run:
             del order[at]
         entries[(new, wq)] = count
         insort(order, (self.money[new] / wq, new, wq))
+
+
+@dataclass(frozen=True)
+class _Arrays:
+    """The prepared instance as numpy arrays for the float pass (entries in group order)."""
+
+    levels: np.ndarray
+    entry_project: np.ndarray
+    entry_level: np.ndarray
+    group_start: np.ndarray
+    group_length: np.ndarray
+    multiplicity: np.ndarray
+    supporter_groups: tuple[np.ndarray, ...]
+    supporter_levels: tuple[np.ndarray, ...]
+    costs: np.ndarray
+    weight_totals: np.ndarray
+    initial_count: np.ndarray
+
+
+def _arrays(prep: _Prepared) -> _Arrays:
+    weights = sorted({w for ballot in prep.ballots for _, w in ballot})
+    level = {w: k for k, w in enumerate(weights)}
+    projects = [j for ballot in prep.ballots for j, _ in ballot]
+    levels_of = [level[w] for ballot in prep.ballots for _, w in ballot]
+    lengths = np.array([len(ballot) for ballot in prep.ballots], dtype=np.int64)
+    starts = np.zeros(len(prep.ballots), dtype=np.int64)
+    if len(lengths):
+        starts[1:] = np.cumsum(lengths)[:-1]
+    initial = np.zeros((len(weights), len(prep.ids)))
+    np.add.at(initial, (levels_of, projects), np.repeat(np.array(prep.multiplicity, dtype=np.float64), lengths))
+    return _Arrays(
+        levels=np.array(weights, dtype=np.float64),
+        entry_project=np.array(projects, dtype=np.int64),
+        entry_level=np.array(levels_of, dtype=np.int64),
+        group_start=starts,
+        group_length=lengths,
+        multiplicity=np.array(prep.multiplicity, dtype=np.float64),
+        supporter_groups=tuple(np.array([g for g, _ in sup], dtype=np.int64) for sup in prep.supporters),
+        supporter_levels=tuple(np.array([level[w] for _, w in sup], dtype=np.int64) for sup in prep.supporters),
+        costs=np.array(prep.costs, dtype=np.float64),
+        weight_totals=np.array(prep.weight_totals, dtype=np.float64),
+        initial_count=initial,
+    )
+
+
+class _FloatRun:
+    """The float pass of one run with numpy: the same decisions as ``_Run(exact=False)``, and a larger
+    stability bound from exact rates instead of slope bounds (module docstring, "Exact rates").
+
+    Voters are grouped into *types* (same payments so far, hence the same money and rate), and for each
+    weight level a matrix ``count[level, type, project]`` holds how many voters of a type give a project
+    that weight. Each round sorts the (type, level) slots by money per unit of weight once and finds, for
+    every project at the same time, the price by prefix sums: ``f(rho) = sum min(money, rho * w) - cost``
+    is non-decreasing, so the voters paying all they have are the slots before the first one where
+    ``f(ratio) >= 0``. Near ties set ``close`` exactly where ``_Run`` does.
+    """
+
+    def __init__(self, prep: _Prepared, arrays: _Arrays, b: int) -> None:
+        self.prep, self.a, self.b = prep, arrays, b
+        self.close = False
+
+    def result(self) -> MesRun:
+        prep, a = self.prep, self.a
+        n_levels, n_projects, n_groups = len(a.levels), len(prep.ids), len(prep.ballots)
+        capacity = 64
+        self.count = np.zeros((n_levels, capacity, n_projects))
+        self.count[:, 0, :] = a.initial_count
+        self.money = np.zeros(capacity)
+        self.rate = np.zeros(capacity)
+        self.slope = np.zeros(capacity)
+        self.population = np.zeros(capacity, dtype=np.int64)
+        self.money[0], self.rate[0], self.slope[0], self.population[0] = self.b, 1.0, 1.0, n_groups
+        n_types = 1
+        type_of = np.zeros(n_groups, dtype=np.int64)
+        alive = np.ones(n_projects, dtype=bool)
+        winners: list[int] = []
+        rhos: list[float] = []
+        limits: list[float] = []
+        slope_limits: list[float] = []
+        tol = _TOLERANCE
+        while True:
+            columns = np.flatnonzero(alive)
+            if not len(columns):
+                break
+            types = np.flatnonzero(self.population[:n_types])
+            k = self.count[:, types][:, :, columns].reshape(n_levels * len(types), len(columns))
+            slot_money = np.tile(self.money[types], n_levels)
+            slot_rate = np.tile(self.rate[types], n_levels)
+            slot_slope = np.tile(self.slope[types], n_levels)
+            slot_weight = np.repeat(a.levels, len(types))
+            keep = k.any(axis=1)
+            ratio = slot_money[keep] / slot_weight[keep]
+            order = np.argsort(ratio, kind="stable")
+            k, ratio = k[keep][order], ratio[order]
+            ratio_rate = (slot_rate[keep] / slot_weight[keep])[order]
+            paid = k * (slot_money[keep][order])[:, None]
+            weight = k * (slot_weight[keep][order])[:, None]
+            rates = k * (slot_rate[keep][order])[:, None]
+            slopes = k * (slot_slope[keep][order])[:, None]
+            slope_before = np.cumsum(slopes, axis=0) - slopes
+            paid_before = np.cumsum(paid, axis=0) - paid
+            weight_before = np.cumsum(weight, axis=0) - weight
+            rate_before = np.cumsum(rates, axis=0) - rates
+            cost = a.costs[columns]
+            total_money = paid_before[-1] + paid[-1]
+            total_rate = rate_before[-1] + rates[-1]
+            total_slope = slope_before[-1] + slopes[-1]
+            shortfall = cost - total_money
+            if np.any(np.abs(shortfall) <= tol * cost):
+                self.close = True
+            short = shortfall > 0
+            if short.any():
+                # Unaffordable for good in this run; at a higher budget it stays so while the money of
+                # its supporters, growing at ``total_rate``, stays below its cost.
+                moving = short & (total_rate > 0)
+                limits.extend((shortfall[moving] / total_rate[moving]).tolist())
+                moving = short & (total_slope > 0)
+                slope_limits.extend((shortfall[moving] / total_slope[moving]).tolist())
+                alive[columns[short]] = False
+                ok = ~short
+                columns, cost = columns[ok], cost[ok]
+                k, paid_before, weight_before = k[:, ok], paid_before[:, ok], weight_before[:, ok]
+                rate_before, slope_before = rate_before[:, ok], slope_before[:, ok]
+                if not len(columns):
+                    break
+            total_weight = a.weight_totals[columns]
+            gap = ratio[:, None] * (total_weight - weight_before) - (cost - paid_before)
+            reached = gap >= 0
+            stop = np.argmax(reached, axis=0)
+            visited = np.arange(len(ratio))[:, None] <= stop
+            supports = k > 0
+            if np.any(visited & supports & (np.abs(gap) <= tol * cost)):
+                self.close = True
+            at = np.arange(len(columns))
+            rich_weight = total_weight - weight_before[stop, at]
+            left_cost = cost - paid_before[stop, at]
+            poor_rate = rate_before[stop, at]
+            poor_slope = slope_before[stop, at]
+            broken = ~reached.any(axis=0) | (rich_weight <= 0)
+            if broken.any():  # only reachable through float rounding: the exact rerun decides
+                self.close = True
+                rich_weight = np.where(broken, 1.0, rich_weight)
+                left_cost = np.where(broken, cost, left_cost)
+            rho = left_cost / rich_weight
+            rho_rate = -poor_rate / rich_weight
+            # Who pays all they have stays so while no supporter's money per unit of weight crosses rho.
+            distance = ratio[:, None] - rho
+            closing = ratio_rate[:, None] - rho_rate
+            crossing = supports & (distance * closing < 0)
+            if crossing.any():
+                limits.append(float(np.min(np.abs(distance[crossing] / closing[crossing]))))
+            plain = rich_weight == total_weight
+            factor = np.where(plain, 1 / total_weight, rho / cost)
+            factor_rate = np.where(plain, 0.0, rho_rate / cost)
+            best_factor = factor.min()
+            chosen = int(np.flatnonzero(factor == best_factor)[0])
+            others = at != chosen
+            margin = factor - best_factor
+            near = others & ~(plain & plain[chosen]) & (margin <= tol * best_factor)
+            if near.any():
+                self.close = True
+            margin_rate = factor_rate - factor_rate[chosen]
+            moving = others & (margin_rate < 0)
+            limits.extend((margin[moving] / -margin_rate[moving]).tolist())
+            drift = poor_slope / (rich_weight * cost)
+            moving = others & (drift > 0)
+            slope_limits.extend((margin[moving] / drift[moving]).tolist())
+            project = int(columns[chosen])
+            alive[project] = False
+            winners.append(project)
+            price = float(rho[chosen])
+            rhos.append(price)
+            steps = float(poor_rate[chosen] / rich_weight[chosen]), float(poor_slope[chosen] / rich_weight[chosen])
+            n_types = self._fund(project, price, steps, type_of, n_types)
+        bound: Fraction | None = None
+        # Two valid bounds (exact rates, slope bounds); either suffices, so take the larger. No limit at
+        # all (infinite) means no per-voter budget changes the run.
+        low = max(min(limits, default=math.inf), min(slope_limits, default=math.inf))
+        if low < math.inf:
+            bound = Fraction(max(0.0, low * (1 - _SHRINK) - _SHRINK))
+        return MesRun(
+            per_voter_budget=self.b,
+            winners=tuple(prep.ids[j] for j in winners),
+            rhos=tuple(Fraction(rho) for rho in rhos),
+            money_left={},
+            stable_for=bound,
+            spent=sum(prep.costs[j] for j in winners),
+        )
+
+    def _fund(self, project: int, rho: float, steps: tuple[float, float], type_of: np.ndarray, n_types: int) -> int:
+        """Charge the supporters of ``project``; each (type, weight) of them becomes a new type. Who pays
+        all they have keeps rate 0; the others pay less as the price falls, ``w * rate_step`` per unit."""
+        a, tol = self.a, _TOLERANCE
+        groups, levels = a.supporter_groups[project], a.supporter_levels[project]
+        old = type_of[groups]
+        n_levels = len(a.levels)
+        keys, inverse = np.unique(old * n_levels + levels, return_inverse=True)
+        old_types, weights = keys // n_levels, a.levels[keys % n_levels]
+        pay = rho * weights
+        old_money = self.money[old_types]
+        if np.any(np.abs(old_money - pay) <= tol * pay):
+            self.close = True
+        new_count = len(keys)
+        if n_types + new_count > len(self.money):
+            self._grow(n_types + new_count)
+        new_types = np.arange(n_types, n_types + new_count)
+        poor = old_money < pay
+        self.money[new_types] = np.where(poor, 0.0, old_money - pay)
+        rate_step, slope_step = steps
+        self.rate[new_types] = np.where(poor, 0.0, self.rate[old_types] + weights * rate_step)
+        self.slope[new_types] = self.slope[old_types] + weights * slope_step
+        moved_to = new_types[inverse]
+        type_of[groups] = moved_to
+        np.subtract.at(self.population, old, 1)
+        np.add.at(self.population, moved_to, 1)
+        lengths = a.group_length[groups]
+        ends = np.cumsum(lengths)
+        entries = np.arange(ends[-1]) - np.repeat(ends - lengths - a.group_start[groups], lengths)
+        weight = np.repeat(a.multiplicity[groups], lengths)
+        entry_level, entry_project = a.entry_level[entries], a.entry_project[entries]
+        # Only the rows of the types that lost or gained voters change.
+        sources = np.unique(old_types)
+        rows = np.concatenate([sources, new_types])
+        shape = (n_levels, len(rows), self.count.shape[2])
+        cells = np.concatenate(
+            [
+                np.ravel_multi_index(
+                    (entry_level, np.searchsorted(sources, np.repeat(old, lengths)), entry_project), shape
+                ),
+                np.ravel_multi_index(
+                    (entry_level, len(sources) + np.repeat(moved_to - n_types, lengths), entry_project), shape
+                ),
+            ]
+        )
+        change = np.bincount(cells, np.concatenate([-weight, weight]), minlength=math.prod(shape))
+        self.count[:, rows, :] += change.reshape(shape)
+        return n_types + new_count
+
+    def _grow(self, needed: int) -> None:
+        capacity = max(needed, 2 * len(self.money))
+        extra = capacity - len(self.money)
+        self.count = np.concatenate([self.count, np.zeros((self.count.shape[0], extra, self.count.shape[2]))], axis=1)
+        self.money = np.concatenate([self.money, np.zeros(extra)])
+        self.rate = np.concatenate([self.rate, np.zeros(extra)])
+        self.slope = np.concatenate([self.slope, np.zeros(extra)])
+        self.population = np.concatenate([self.population, np.zeros(extra, dtype=np.int64)])
 
 
 @dataclass(frozen=True)
