@@ -24,6 +24,7 @@ from tests.conftest import make_event, make_user
 from tests.live_helpers import Evening, make_evening, on_stage
 from tests.report_helpers import HandEvening, make_hand_evening
 
+
 @pytest.fixture
 def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Cheap argon2 parameters: the world has four accounts and every role logs in."""

@@ -14,6 +14,7 @@ def status_label(status: str) -> str:
 
 def register_blueprints(app: Flask) -> None:
     from app.web.admin import bp as admin_bp
+    from app.web.api import bp as api_bp
     from app.web.attend import bp as attend_bp
     from app.web.auth import bp as auth_bp
     from app.web.budget_host import bp as budget_host_bp
@@ -29,5 +30,5 @@ def register_blueprints(app: Flask) -> None:
     app.jinja_env.globals["status_label"] = status_label
     budget_display.init_app(app)
     for blueprint in (main_bp, auth_bp, admin_bp, host_bp, attend_bp, live_bp, budget_host_bp, rounds_bp, reports_bp,
-                      scorecard_bp, tender_host_bp):
+                      scorecard_bp, tender_host_bp, api_bp):
         app.register_blueprint(blueprint)
