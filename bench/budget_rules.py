@@ -1,14 +1,19 @@
 """Time our budget rules and pabutools' MES with completion on the pabulib files.
 
-Usage: ``python bench/budget_rules.py [PB_DIR] [--limit SECONDS] [--only NAME ...]``
+Usage: ``python bench/budget_rules.py [PB_DIR] [--limit SECONDS] [--pabutools-limit SECONDS]
+[--only NAME ...] [--shard I/N]``
 
-Per file, each side runs in its own child process killed after ``--limit`` seconds (default 60):
+Per file, each side runs in its own child process killed after its limit (ours ``--limit``, default 60 s;
+pabutools ``--pabutools-limit``, default the same):
 
-* ours: parse, ``greedy``, ``mes`` (Add1 completion), ``mes-greedy``;
+* ours: parse (``parse_pb`` + ``instance_from_election``), ``greedy``, ``mes`` (Add1 completion, with the
+  number of MES runs it needed and its CPU seconds), ``mes-greedy`` (the completion again, then greedy);
 * pabutools 1.2.3: parse, then ``method_of_equal_shares(sat_class=Cost_Sat, voter_budget_increment=1)``
   (its own completion, which stops at the first exhaustive outcome, so it may do fewer runs than ours).
 
-Prints a table of seconds and the speedup of our ``mes`` over pabutools' MES (rule time, parse excluded).
+Prints a table of wall-clock seconds (the machine may be shared: ``mes cpu`` is the process CPU time) and
+the speedup of our ``mes`` over pabutools' MES (rule time, parse excluded). ``--shard 1/2`` takes every
+second file, so two shards can run side by side.
 """
 
 from __future__ import annotations
@@ -34,10 +39,11 @@ def ours(path: Path) -> dict[str, float]:
     times["parse"] = time.perf_counter() - start
     print(json.dumps(times), flush=True)
     for name, rule in (("greedy", greedy), ("mes", mes), ("mes-greedy", mes_greedy)):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         outcome = rule(instance)
         times[name] = time.perf_counter() - start
         if name == "mes":
+            times["mes cpu"] = time.process_time() - cpu
             times["runs"] = float(outcome.details["runs"])  # type: ignore[arg-type]
         print(json.dumps(times), flush=True)
     return times
@@ -96,7 +102,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pb_dir", nargs="?", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--limit", type=float, default=60.0)
+    parser.add_argument("--pabutools-limit", type=float, default=None)
     parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--shard", default="1/1")
     parser.add_argument("--child", nargs=2, default=None)
     args = parser.parse_args()
     if args.child is not None:
@@ -104,19 +112,22 @@ def main() -> None:
         (ours if side == "ours" else pabutools)(Path(path))
         return
     files = sorted(args.pb_dir.glob("*.pb"), key=lambda p: p.stat().st_size)
-    header = "| file | parse | greedy | mes | runs | mes-greedy | pabutools parse | pabutools MES | speedup |"
+    shard, shards = (int(part) for part in args.shard.split("/"))
+    files = files[shard - 1 :: shards]
+    their_limit = args.pabutools_limit if args.pabutools_limit is not None else args.limit
+    header = "| file | parse | greedy | mes | mes cpu | runs | mes-greedy | pabutools parse | pabutools MES | speedup |"
     print(header)
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for path in files:
         if args.only and path.stem not in args.only:
             continue
         mine = run_child("ours", path, args.limit)
-        theirs = run_child("pabutools", path, args.limit)
+        theirs = run_child("pabutools", path, their_limit)
         if "mes" in mine and "mes" in theirs:
             speedup = f"{theirs['mes'] / max(mine['mes'], 1e-6):.0f}×"
         elif "mes" in mine:
             ratio = theirs.get("timeout", 0) / max(mine["mes"], 1e-6)
-            speedup = f"> {ratio:.0f}× (no pabutools result within {args.limit:.0f} s)"
+            speedup = f"> {ratio:.0f}× (no pabutools result within {their_limit:.0f} s)"
         else:
             speedup = f"no result within {args.limit:.0f} s"
         row = [
@@ -124,6 +135,7 @@ def main() -> None:
             cell(mine, "parse"),
             cell(mine, "greedy"),
             cell(mine, "mes"),
+            cell(mine, "mes cpu"),
             f"{mine['runs']:.0f}" if "runs" in mine else "–",
             cell(mine, "mes-greedy"),
             cell(theirs, "parse"),

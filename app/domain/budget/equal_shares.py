@@ -40,8 +40,23 @@ argument, for a fixed selection sequence replayed at ``b' = b + d``:
    cannot move). A project without enough money left stays so while ``d * sum(s) < cost - money``.
    ``D`` is the minimum of these bounds over the whole run; integers ``d < D`` keep every decision.
 
+Exact rates (the numpy float pass). A second bound, often larger late in a run: while every decision
+and every split into voters who pay all they have ("poor") and the others stays the same, each voter's
+money is exactly affine in ``d``, with a *rate* (1 at the start; 0 after paying all they had; for the
+others ``rate + w * sum(rate_poor) / W_rich`` after each purchase, as the price falls by
+``sum(rate_poor) / W_rich`` per unit). Prices, factors ``rho / cost`` and money behind each project are
+then affine too, so each decision holds until the first crossing: a supporter's money per unit of weight
+meeting the price of a project (the split changes), another project's factor meeting the winner's, or the
+money of an unaffordable project's supporters reaching its cost. The minimum of those distances is a
+valid ``D`` as well; the float pass reports the larger of the two bounds (shrunk by a relative ``1e-6``).
+
 Funded projects are the same for every ``b`` in the interval, so one run per interval decides the
-completion exactly as stepping would; the tests compare both on small instances.
+completion exactly as stepping would; the tests compare both on small files and random instances.
+
+Engines: small instances use the plain Python pass (``_Run``, per-project supporter lists kept sorted);
+from ``_NUMPY_FROM`` supporter entries on, ``_FloatRun`` holds voters as *types* (same payments so far)
+and computes every project's price per round at once with numpy prefix sums. Both flag the same near
+ties; a near tie reruns the whole run in exact fractions (``_Run(exact=True)``, slope bound only).
 """
 
 from __future__ import annotations
