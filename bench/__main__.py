@@ -29,7 +29,7 @@ SMALL_PB = ["Netherlands_Amsterdam_643", "Poland_Gdansk_2020_Rudniki", "Poland_C
 
 # name: (full arguments, full limit in s, quick arguments, quick limit in s); quick limit 0 = skipped in --quick
 PLAN: dict[str, tuple[list[str], int, list[str], int]] = {
-    "card_vs_bare": ([], 240, ["--quick", "--db", "sqlite", "--connections", "50"], 40),
+    "card_vs_bare": ([], 240, ["--quick", "--db", "sqlite", "--connections", "50", "--rates", "17"], 40),
     "card_submissions": ([], 90, ["100", "8"], 25),
     "card_races": ([], 120, ["--quick", "--db", "sqlite"], 20),
     "card_faults": ([], 150, ["--quick", "--db", "sqlite", "--seconds", "6"], 30),

@@ -112,10 +112,48 @@ async def card_load(port: int, evening: Evening, first: int, connections: int, s
     return len(posts) / (time.perf_counter() - started), posts, gets, wholes, errors, acknowledged
 
 
-def run_database(kind: str, levels: list[int], seconds: float, limit: int, workers: int) -> list[str]:
+async def paced_cards(port: int, evening: Evening, first: int, rate: float, seconds: float
+                      ) -> tuple[list[float], list[float], int, list[str]]:
+    """Open loop: a new phone every ``1 / rate`` s (own connection), whatever the server's pace; returns POST
+    latencies, whole-submission latencies, errors and acknowledged keys."""
+    posts: list[float] = []
+    wholes: list[float] = []
+    acknowledged: list[str] = []
+    errors = 0
+
+    async def phone(index: int) -> None:
+        nonlocal errors
+        connection = Connection(port)
+        try:
+            result = await asyncio.wait_for(submit_card(connection, evening, evening.cookies[index]), 30)
+        except (TimeoutError, OSError, asyncio.IncompleteReadError):
+            errors += 1
+            return
+        finally:
+            connection.close()
+        if result.status == 302:
+            posts.append(result.post_seconds)
+            wholes.append(result.get_seconds + result.post_seconds)
+            acknowledged.append(f"ticket-{evening.ticket_ids[index]}")
+        else:
+            errors += 1
+
+    tasks = []
+    started = time.perf_counter()
+    for number in range(int(rate * seconds)):
+        await asyncio.sleep(max(0.0, started + number / rate - time.perf_counter()))
+        if first + number >= len(evening.cookies):
+            break
+        tasks.append(asyncio.create_task(phone(first + number)))
+    await asyncio.gather(*tasks)
+    return posts, wholes, errors, acknowledged
+
+
+def run_database(kind: str, levels: list[int], seconds: float, limit: int, workers: int,
+                 rates: list[float]) -> list[str]:
     summary = []
     with database(kind) as url:
-        evening = prepare_evening(url, limit * len(levels) + 2000)
+        evening = prepare_evening(url, limit * len(levels) + int(sum(rates) * seconds) + 2000)
         with Server(url, workers=workers) as server:
             asyncio.run(card_load(server.port, evening, 0, 20, 2, 200))  # warm up: templates, pools, caches
             asyncio.run(bare_load(server.port, 20, 1, 2000))
@@ -147,6 +185,18 @@ def run_database(kind: str, levels: list[int], seconds: float, limit: int, worke
                 summary.append(f"{kind:8} {connections:4} conns: bare {bare_rps:6.0f} req/s, cards {rps:5.0f}/s "
                                f"(ratio {ratio:.1%}), card POST p99 {p99:.0f} ms, errors {errors}, "
                                f"CPU bare {bare_cpu:.2f} ms, card {card_cpu:.1f} ms")
+            for rate in rates:
+                posts, wholes, errors, acknowledged = asyncio.run(
+                    paced_cards(server.port, evening, used, rate, seconds))
+                used += len(posts) + errors
+                all_acknowledged += acknowledged
+                print(f"-- open loop: a new phone every {1000 / rate:.0f} ms ({rate:.0f} cards/s = "
+                      f"{rate * 60:,.0f} a minute) for {seconds:.0f} s, {len(posts)} stored, errors {errors}")
+                print(f"     POST (store card) : {latency_text(posts)}")
+                print(f"     whole submission  : {latency_text(wholes)}", flush=True)
+                summary.append(f"{kind:8} open loop {rate:4.0f} cards/s: POST p50 "
+                               f"{percentile(sorted(posts), 0.5) * 1000:.0f} ms, p99 "
+                               f"{percentile(sorted(posts), 0.99) * 1000:.0f} ms, errors {errors}")
             stored = stored_voter_keys(url, evening.bidder)
             missing = [key for key in all_acknowledged if key not in stored]
             print(f"   acknowledged cards {len(all_acknowledged)}, stored {len(stored)} (warm-up included), "
@@ -161,6 +211,7 @@ def main() -> None:
     parser.add_argument("--connections", default="50,500")
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rates", default="17,50", help="open-loop card rates per second (17/s = 1,000 a minute)")
     options = parser.parse_args()
     seconds = options.seconds or (4.0 if options.quick else 10.0)
     limit = 2000 if options.quick else 8000
@@ -171,7 +222,8 @@ def main() -> None:
         if kind == "postgres" and not postgres_available():
             print("\n== postgres: not reachable on 127.0.0.1:5432, skipped")
             continue
-        summary += run_database(kind, levels, seconds, limit, options.workers)
+        rates = [float(rate) for rate in options.rates.split(",") if rate]
+        summary += run_database(kind, levels, seconds, limit, options.workers, rates)
     print("\nSummary (target at 50 connections: ratio ≥ 25 %, card POST p99 < 250 ms)")
     for line in summary:
         print("  " + line)
