@@ -346,3 +346,26 @@ def latency_text(values: list[float]) -> str:
     ordered = sorted(values)
     return (f"p50 {percentile(ordered, 0.50) * 1000:6.1f} ms  p95 {percentile(ordered, 0.95) * 1000:6.1f} ms  "
             f"p99 {percentile(ordered, 0.99) * 1000:6.1f} ms")
+
+
+def bytes_per_row(url: str) -> dict[str, float]:
+    """Disk bytes per row (indexes included) of the tables a voter fills, for sizing; PostgreSQL only
+    (on SQLite the whole file is shared by every table)."""
+    import sqlalchemy as sa
+
+    if not url.startswith("postgresql"):
+        return {}
+    engine = sa.create_engine(url)
+    found = {}
+    with engine.connect() as connection:
+        connection.execute(sa.text("ANALYZE"))
+        for table in ("scorecards", "tickets", "audit_log", "budget_ballots"):
+            exists = connection.execute(sa.text("SELECT to_regclass(:t)"), {"t": table}).scalar()
+            if exists is None:
+                continue
+            rows = connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() or 0  # noqa: S608
+            size = connection.execute(sa.text("SELECT pg_total_relation_size(:t)"), {"t": table}).scalar() or 0
+            if rows:
+                found[table] = size / rows
+    engine.dispose()
+    return found

@@ -33,6 +33,7 @@ from bench._harness import (  # noqa: E402
     Connection,
     Evening,
     Server,
+    bytes_per_row,
     database,
     latency_text,
     percentile,
@@ -201,6 +202,10 @@ def run_database(kind: str, levels: list[int], seconds: float, limit: int, worke
             missing = [key for key in all_acknowledged if key not in stored]
             print(f"   acknowledged cards {len(all_acknowledged)}, stored {len(stored)} (warm-up included), "
                   f"acknowledged but missing {len(missing)}")
+            sizes = bytes_per_row(url)
+            if sizes:
+                print("   disk bytes per row (indexes included): "
+                      + ", ".join(f"{table} {size:,.0f}" for table, size in sizes.items()))
     return summary
 
 
