@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,7 +12,10 @@ from flask import Flask
 from app import create_app
 from app.extensions import db
 from app.models import Event, User
-from tests.conftest import PASSWORD, make_event, make_test_config, make_user
+from tests.conftest import PASSWORD, log_in, make_event, make_test_config, make_user
+from tests.security_world import World, fast_passwords, make_world
+
+CSRF_EXEMPT = {"api.tally_pb": "stateless and cookie-less: see its docstring and docs/api.md"}
 
 
 @pytest.fixture
@@ -41,6 +45,51 @@ def test_every_post_without_csrf_token_is_refused_and_changes_nothing(client, ap
     assert db.session.get(Event, event.id).title == "Buurtavond"
 
 
+def _database_state() -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, to prove that nothing changed."""
+    state = {}
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+        state[table.name] = [tuple(row) for row in rows]
+    return state
+
+
+@pytest.mark.usefixtures(fast_passwords.__name__)
+@pytest.mark.parametrize("role", ["host_a", "attendee"])
+def test_every_post_route_with_real_ids_refuses_a_missing_csrf_token(client, app, role: str) -> None:
+    """Logged in as the owner (or holding a ticket), with real ids for every object, every POST route
+    without a token answers 400 and the database is unchanged, row for row."""
+    world: World = make_world()
+    if role == "host_a":
+        log_in_with_token(client, world.host_a.email)
+    else:
+        client.get(f"/t/{world.attendee.token}")
+    db.session.expire_all()
+    before = _database_state()
+    posts = [rule for rule in app.url_map.iter_rules() if "POST" in (rule.methods or set())]
+    assert len(posts) > 30
+    for rule in posts:
+        data = {"title": "changed", "email": "x@y.z", "password": PASSWORD, "comment": "x", "text": "vraag"}
+        response = client.post(world.path(rule), data=data)
+        if rule.endpoint in CSRF_EXEMPT:
+            assert response.status_code == 400 and response.is_json, rule.endpoint
+        else:
+            assert response.status_code == 400, (rule.endpoint, response.status_code)
+            assert "Nothing was saved" in response.get_data(as_text=True) or \
+                "Er is niets opgeslagen" in response.get_data(as_text=True), rule.endpoint
+    db.session.expire_all()
+    assert _database_state() == before
+
+
+def log_in_with_token(client, email: str) -> None:
+    """Log in through the real form, CSRF token included."""
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token is not None
+    response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)})
+    assert response.status_code == 302
+
+
 def test_csrf_failure_is_explained(client, app) -> None:
     make_user()
     response = client.post("/login", data={"email": "host@buurt.test", "password": PASSWORD},
@@ -57,6 +106,29 @@ def test_security_headers(client, app, path: str) -> None:
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.usefixtures(fast_passwords.__name__)
+@pytest.mark.parametrize("role", ["anonymous", "host_a"])
+def test_security_headers_on_every_get_route(client, app, role: str) -> None:
+    """Every GET route, with real ids, as a visitor and as the owner: whatever the status, the headers."""
+    world: World = make_world()
+    if role == "host_a":
+        log_in_with_token(client, world.host_a.email)
+    seen = 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or set()) or rule.endpoint in {"auth.logout"}:
+            continue
+        response = client.get(world.path(rule), buffered=False)
+        response.close()
+        csp = response.headers.get("Content-Security-Policy", "")
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp, rule.endpoint
+        assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp, rule.endpoint
+        assert response.headers.get("X-Content-Type-Options") == "nosniff", rule.endpoint
+        assert response.headers.get("Referrer-Policy") == "no-referrer", rule.endpoint
+        assert response.headers.get("X-Frame-Options") == "DENY", rule.endpoint
+        seen += 1
+    assert seen > 50
 
 
 def test_session_cookie_flags(tmp_path) -> None:
