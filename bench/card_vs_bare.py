@@ -220,7 +220,7 @@ def main() -> None:
     options = parser.parse_args()
     seconds = options.seconds or (4.0 if options.quick else 10.0)
     limit = 2000 if options.quick else 8000
-    levels = [int(n) for n in options.connections.split(",")]
+    levels = [int(n) for n in options.connections.split(",") if n]
     kinds = ["sqlite", "postgres"] if options.db == "both" else [options.db]
     summary: list[str] = []
     for kind in kinds:
