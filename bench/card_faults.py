@@ -4,8 +4,8 @@ Usage: ``python bench/card_faults.py [--quick] [--db sqlite|postgres|both] [--se
 
 gunicorn (production config, gevent, 2 workers) on 127.0.0.1 over a scratch database; 30 simulated phones
 send cards through the real form (GET the card, POST it), each with a fresh ticket. Meanwhile a worker is
-killed with SIGKILL every ``--kill-every`` seconds (the master starts a new one), and once, halfway, the master
-itself is killed with SIGKILL; when its orphaned workers have gone, the server is started again on the same
+killed with SIGKILL ``--kill-every`` seconds after the master has replaced the previous one, and once, halfway,
+the master itself is killed with SIGKILL; when its orphaned workers have gone, the server is started again on the same
 port. A card counts as *acknowledged* only when the phone got the 302 to the confirmation page.
 
 Printed: cards acknowledged, failed submissions (connection refused/reset, 5xx), kills, and then the checks:
@@ -69,8 +69,8 @@ async def phones(port: int, evening: Evening, count: int, deadline: list[float],
 
 
 async def chaos(server: Server, seconds: float, kill_every: float, log: list[str], deadline: list[float]) -> None:
-    """Kill a random worker every ``kill_every`` s; kill the master once, halfway, then start it again (the
-    phones then go on for at least another ``seconds / 3``)."""
+    """Kill a random worker ``kill_every`` s after the previous one was replaced; kill the master once,
+    halfway, then start it again (the phones then go on for at least another ``seconds / 2``)."""
     started = time.perf_counter()
     master_killed = False
     rnd = random.Random(7)
@@ -89,7 +89,7 @@ async def chaos(server: Server, seconds: float, kill_every: float, log: list[str
                 if Path(f"/proc/{pid}").exists():
                     os.kill(pid, signal.SIGKILL)
             await asyncio.to_thread(server.start)
-            deadline[0] = max(deadline[0], time.perf_counter() + seconds / 3)
+            deadline[0] = max(deadline[0], time.perf_counter() + seconds / 2)
             log.append(f"master killed (-9) at {down - started:.1f} s, orphaned workers gone and server "
                        f"answering again after {time.perf_counter() - down:.1f} s")
             continue
@@ -97,6 +97,17 @@ async def chaos(server: Server, seconds: float, kill_every: float, log: list[str
         if workers:
             os.kill(rnd.choice(workers), signal.SIGKILL)
             log.append("worker")
+            await recovered(server, workers)
+
+
+async def recovered(server: Server, before: list[int], limit: float = 60) -> None:
+    """Wait until the master has replaced the killed worker (so load goes through between kills)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        now = server.worker_pids()
+        if len(now) >= server.workers and set(now) != set(before):
+            return
+        await asyncio.sleep(0.2)
 
 
 CHECKS = (
@@ -134,7 +145,7 @@ def integrity(url: str) -> list[str]:
 
 def run(kind: str, seconds: float, kill_every: float) -> list[str]:
     with database(kind) as url:
-        evening = prepare_evening(url, 20000)
+        evening = prepare_evening(url, 6000)
         server = Server(url, workers=2)
         server.start()
         acknowledged: list[str] = []
