@@ -12,7 +12,7 @@ from flask import Flask
 from app import create_app
 from app.extensions import db
 from app.models import Event, User
-from tests.conftest import PASSWORD, log_in, make_event, make_test_config, make_user
+from tests.conftest import PASSWORD, make_event, make_test_config, make_user
 from tests.security_world import World, fast_passwords, make_world
 
 CSRF_EXEMPT = {"api.tally_pb": "stateless and cookie-less: see its docstring and docs/api.md"}
