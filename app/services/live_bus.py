@@ -4,8 +4,8 @@ The rule: a command bumps ``Event.live_version`` with ``changes.changed(event)``
 When the session commits, a SQLAlchemy ``after_commit`` hook publishes ``(event id, new version)``:
 
 * to this process's :class:`Hub` at once, which wakes the screens of that event waiting here;
-* with ``REDIS_URL`` set, on the Redis channel ``buurtstem:live:<hash of the database URL>``; every process runs one listener
-  thread (a greenlet under gevent) that feeds the messages into its own hub;
+* with ``REDIS_URL`` set, on the Redis channel ``buurtstem:live:<hash of the database URL>``; every
+  process runs one listener thread (a greenlet under gevent) that feeds the messages into its own hub;
 * without Redis, every process runs one watcher thread that polls the versions of the events that have
   screens in this process, one query for all of them every ``POLL_SECONDS``; a change committed by
   another process is seen on its next poll.
