@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from flask import current_app
-from weasyprint import HTML
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Render an already-filled print template; relative URLs resolve against the static folder."""
+    """Render an already-filled print template; relative URLs resolve against the static folder.
+
+    WeasyPrint is imported here, not at module level: it takes seconds to import, and every worker and
+    every ``flask`` command would otherwise pay that at start-up, also when no PDF is ever made.
+    """
+    from weasyprint import HTML
+
     static = current_app.static_folder or "static"
     return HTML(string=html, base_url=static).write_pdf()  # type: ignore[no-any-return]
