@@ -85,7 +85,7 @@ def test_unpublished_and_unknown_are_json_errors_in_the_readers_language(client,
     live = world.live_event.public_id
     early = client.get(f"/api/v1/events/{live}/results", headers={"Accept-Language": "nl"})
     assert early.status_code == 404 and early.get_json()["error"] == "api_not_published"
-    assert early.get_json()["message"] != "The results have not been published yet."
+    assert early.get_json()["message"] == "De uitslag is nog niet gepubliceerd."
     _validate(early.get_json(), "Error")
     assert client.get(f"/api/v1/rounds/{world.round.public_id}/results").get_json()["error"] == "api_not_published"
     unknown = client.get("/api/v1/events/nosuchevent", headers={"Accept-Language": "en"})
