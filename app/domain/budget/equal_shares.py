@@ -164,18 +164,43 @@ def _decide(prep: _Prepared, per_voter_budget: int, *, exact: bool = False) -> M
 
 
 def _replay_exact(prep: _Prepared, run: MesRun) -> MesRun:
-    """The same run with exact prices and money left, replaying its known selections in fractions."""
-    state = _Run(prep, run.per_voter_budget, exact=True)
+    """The same run with exact prices and money left, replaying its known selections in fractions.
+
+    Only the winners' prices are needed, so voters are kept in classes (same payments so far) and each
+    step sorts just the winner's supporter classes by money per unit of weight (as ``_Run.price``)."""
     index = {project_id: j for j, project_id in enumerate(prep.ids)}
+    money: list[Fraction] = [Fraction(run.per_voter_budget)]
+    group_class = [0] * len(prep.ballots)
     rhos: list[Fraction] = []
     done: set[int] = set()
     for project_id in run.winners:
         j = index[project_id]
-        rho, poor_slope, rich_weight = state.price(j)
-        rhos.append(Fraction(rho))
+        buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for g, w in prep.supporters[j]:
+            buckets[(group_class[g], w)].append(g)
+        entries = sorted(
+            (money[c] / w, c, w, sum(prep.multiplicity[g] for g in groups)) for (c, w), groups in buckets.items()
+        )
+        left_cost, rich_weight = Fraction(prep.costs[j]), prep.weight_totals[j]
+        for ratio, c, w, count in entries:
+            if ratio * rich_weight >= left_cost:
+                break
+            left_cost -= count * money[c]
+            rich_weight -= count * w
+        rho = left_cost / rich_weight
+        rhos.append(rho)
         done.add(j)
-        state.fund(j, rho, poor_slope / rich_weight, done)
-    money_left = {prep.ids[j]: Fraction(state.total_money[j]) for j in range(len(prep.ids)) if j not in done}
+        for (c, w), groups in buckets.items():
+            pay = rho * w
+            new = len(money)
+            money.append(Fraction(0) if money[c] < pay else money[c] - pay)
+            for g in groups:
+                group_class[g] = new
+    money_left = {
+        prep.ids[j]: sum((prep.multiplicity[g] * money[group_class[g]] for g, _ in prep.supporters[j]), Fraction(0))
+        for j in range(len(prep.ids))
+        if j not in done
+    }
     return MesRun(
         per_voter_budget=run.per_voter_budget,
         winners=run.winners,

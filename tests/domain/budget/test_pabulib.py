@@ -35,12 +35,12 @@ def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def test_all_files_parse() -> None:
-    for path in FILES:
-        election = parse_pb(read(path))
-        assert len(election.votes) == int(election.meta["num_votes"]), path.name
-        assert len(election.projects) == int(election.meta["num_projects"]), path.name
-        assert election.budget > 0
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem[:40])
+def test_every_file_parses(path: Path) -> None:
+    election = parse_pb(read(path))
+    assert len(election.votes) == int(election.meta["num_votes"])
+    assert len(election.projects) == int(election.meta["num_projects"])
+    assert election.budget > 0
 
 
 @pytest.mark.parametrize("path", SMALL, ids=lambda p: p.stem[:40])
