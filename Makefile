@@ -1,4 +1,5 @@
 # Buurtstem: `make run` serves the app, `make test` runs every check. Both work on a fresh machine.
+# `make bench` prints benchmark figures (about 20 min); `make bench BENCH_ARGS="--quick"` or "--only NAME".
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -63,4 +64,4 @@ test: lint typecheck audit pytest
 
 bench: install-test
 	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
