@@ -143,9 +143,9 @@ def integrity(url: str) -> list[str]:
     return found
 
 
-def run(kind: str, seconds: float, kill_every: float) -> list[str]:
+def run(kind: str, seconds: float, kill_every: float, tickets: int) -> list[str]:
     with database(kind) as url:
-        evening = prepare_evening(url, 6000)
+        evening = prepare_evening(url, tickets)
         server = Server(url, workers=2)
         server.start()
         acknowledged: list[str] = []
@@ -184,7 +184,7 @@ def main() -> None:
         if kind == "postgres" and not postgres_available():
             print("postgres: not reachable on 127.0.0.1:5432, skipped")
             continue
-        run(kind, seconds, options.kill_every)
+        run(kind, seconds, options.kill_every, 1500 if options.quick else 6000)
 
 
 if __name__ == "__main__":

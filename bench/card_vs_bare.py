@@ -154,11 +154,11 @@ def run_database(kind: str, levels: list[int], seconds: float, limit: int, worke
                  rates: list[float]) -> list[str]:
     summary = []
     with database(kind) as url:
-        evening = prepare_evening(url, limit * len(levels) + int(sum(rates) * seconds) + 2000)
+        evening = prepare_evening(url, limit * len(levels) + int(sum(rates) * seconds) + 300)
         with Server(url, workers=workers) as server:
             asyncio.run(card_load(server.port, evening, 0, 20, 2, 200))  # warm up: templates, pools, caches
             asyncio.run(bare_load(server.port, 20, 1, 2000))
-            used = 1000
+            used = 200  # the warm-up used at most the first 200 tickets
             print(f"\n== {kind}: gunicorn gevent × {workers} workers, {seconds:.0f} s or {limit} cards per run",
                   flush=True)
             all_acknowledged: list[str] = []
@@ -218,8 +218,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rates", default="17,50", help="open-loop card rates per second (17/s = 1,000 a minute)")
     options = parser.parse_args()
-    seconds = options.seconds or (4.0 if options.quick else 10.0)
-    limit = 2000 if options.quick else 8000
+    seconds = options.seconds or (3.0 if options.quick else 10.0)
+    limit = 600 if options.quick else 8000
     levels = [int(n) for n in options.connections.split(",") if n]
     kinds = ["sqlite", "postgres"] if options.db == "both" else [options.db]
     summary: list[str] = []
