@@ -58,6 +58,7 @@ class World:
     setup_token: str
     question_id: str
     keying_id: int
+    card_id: int
     secrets: list[str] = field(default_factory=list)
 
     @property
@@ -74,13 +75,16 @@ class World:
             "public_id": event.public_id, "round_id": round_item.public_id,
             "bidder_id": item.bidders[0].public_id, "criterion_id": item.criteria[0].public_id,
             "proposal_id": round_item.proposals[0].public_id, "question_id": self.question_id,
-            "keying_id": str(self.keying_id), "group_id": str(self.live_event.groups[0].id), "token": token,
+            "keying_id": str(self.keying_id),
+            "card_id": str(self.card_id), "group_id": str(self.live_event.groups[0].id), "token": token,
             "fmt": "json", "command": POSTED_COMMANDS.get(endpoint, "next"), "action": "approve",
             "filename": "css/app.css",
         }
 
     def path(self, rule: Rule) -> str:
         values = self.values(rule.endpoint)
+        unknown = sorted(set(rule.arguments) - set(values))
+        assert not unknown, f"{rule.endpoint}: add a real id for {unknown} to World.values in tests/security_world.py"
         return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
 
 
@@ -96,7 +100,7 @@ def make_world() -> World:
     voter = scorecards.voter_for_ticket(found.ticket(1))
     bidder = evening.current_bidder(found.tender)
     assert bidder is not None
-    scorecards.cast_scorecard(voter, bidder.public_id, {c.public_id: "7" for c in found.tender.criteria},
+    card = scorecards.cast_scorecard(voter, bidder.public_id, {c.public_id: "7" for c in found.tender.criteria},
                               comment="Mooi plan")
     question = live.ask_question(found.ticket(1), found.event, "Hoeveel kost het?")
     live.moderate_question(found.event, host_a.email, question.public_id, approve=True)
@@ -125,4 +129,4 @@ def make_world() -> World:
     secrets = [secret for issued in found.issued + [ticket] for secret in (issued.token, issued.code)]
     secrets += [committee_token, setup_token, projector_token]
     return World(host_a, host_b, admin, member, found, published, other_event, item, published_round, attendee,
-                 committee_token, setup_token, question.public_id, keying.id, secrets)
+                 committee_token, setup_token, question.public_id, keying.id, card.id, secrets)
