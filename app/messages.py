@@ -22,6 +22,7 @@ MESSAGES = {
     "group_name_required": _l("Please give the group a name (at most 80 characters)."),
     "group_not_found": _l("This group does not exist."),
     "event_not_found": _l("This event does not exist, or you do not have access to it."),
+    "comment_not_found": _l("This comment does not exist."),
     "ticket_count_invalid": _l("You can issue between 1 and %(maximum)s tickets at a time."),
     "ticket_not_found": _l("There is no ticket with this number."),
     "ticket_unknown": _l("We do not know this ticket. Check the code, or ask the host for help."),

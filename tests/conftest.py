@@ -20,6 +20,7 @@ from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from app import create_app
+from app.config import normalise_database_url
 from app.extensions import db
 from app.models import Event, Role, User
 from app.services import accounts, events
@@ -43,6 +44,7 @@ def postgres_url(request: pytest.FixtureRequest, worker_id: str) -> str | None:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.exit("--postgres needs TEST_DATABASE_URL", returncode=2)
+    base = normalise_database_url(base)
     name = "buurtstem_test_" + re.sub(r"\W", "", worker_id)
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
