@@ -113,8 +113,8 @@ class Server:
         env.pop("FLASK_DEBUG", None)
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "app:create_app()"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + wait
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)  # same process group: python -m bench
+        deadline = time.monotonic() + wait                                    # kills it with the benchmark
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {self.tail()}")
@@ -123,6 +123,7 @@ class Server:
                     if len(self.worker_pids()) >= self.workers:
                         return
             time.sleep(0.2)
+        self.stop()
         raise RuntimeError(f"gunicorn did not answer in {wait} s: {self.tail()}")
 
     def worker_pids(self) -> list[int]:
