@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from app.messages import message_for
@@ -20,6 +21,7 @@ TITLES = {
     413: _l("The file is too large"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
+    503: _l("It is very busy right now"),
 }
 EXPLANATIONS = {
     400: _l("Go back and try again."),
@@ -31,6 +33,7 @@ EXPLANATIONS = {
     413: _l("Choose a smaller file."),
     429: _l("Wait a moment and try again."),
     500: _l("Nothing you entered is lost. Please try again in a moment."),
+    503: _l("Your answer was not saved yet. Go back and send it again in a moment."),
 }
 
 
@@ -53,6 +56,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         return error_page(error.code or 500)
+
+    @app.errorhandler(sa_exc.TimeoutError)
+    def database_busy(_error: sa_exc.TimeoutError) -> tuple[str, int]:
+        """Every database connection is in use (a burst of cards): say so, and nothing is half-written."""
+        return error_page(503)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:
