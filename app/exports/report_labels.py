@@ -13,7 +13,7 @@ from flask_babel import format_decimal, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.domain.report import BidderLine, Counted, Report
+from app.domain.report import BidderLine, Counted, CriterionLine, Report
 from app.domain.scoring import Method, ScaleKind, Verdict
 
 METHODS = {
@@ -139,3 +139,19 @@ def grouped(comments: tuple[str, ...]) -> list[tuple[str, int]]:
         else:
             result.append((comment, 1))
     return result
+
+
+def shares(criterion: CriterionLine) -> str:
+    """The distribution as text, worst first, values nobody gave left out: "5: 3% · 6: 11% · 7: 30%".
+
+    Printed beside the bar, so no number depends on colour alone; a dash when nobody judged.
+    """
+    parts = [f"{bar.label}: {percent_whole(bar.share)}" for bar in criterion.distribution if bar.weight]
+    return " · ".join(parts) or "–"
+
+
+def percent_whole(value: Fraction) -> str:
+    """A share in whole percent ("31%"), "<1%" for a share that rounds to nothing: enough beside a bar."""
+    if 0 < value < Fraction(1, 200):
+        return "<1%"
+    return f"{round(float(value) * 100)}%"

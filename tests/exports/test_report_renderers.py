@@ -138,3 +138,28 @@ def test_pdf_reads_back(app, tmp_path, language: str, words: tuple[str, ...]) ->
     assert re.search(r"jongeren\s+2", text)  # group weight
     assert item.counted.ballots_sha256 in text and item.manifest_sha256 in text
     assert "<script>alert(1)</script>" in text  # shown as text, never run
+
+
+def test_pdf_bars_are_rectangles_with_their_shares_as_text(app) -> None:
+    """The bars carry no SVG text (slow in WeasyPrint); every share is printed beside them instead."""
+    with app.test_request_context():
+        html = report_html(payload_report())
+    assert "<rect" in html and "<text" not in html
+    # bidder a, Prijs: 5, 6, 7, 5, 6, 7 (group weight 1 each) → a third each
+    assert "5: 33% · 6: 33% · 7: 33%" in html
+    assert "7: 100% — 6 " in html  # bidder b, Prijs: everyone gave 7
+
+
+def test_shares_leave_out_unused_values_and_flag_tiny_ones() -> None:
+    from app.domain.report import CriterionLine, ValueCount
+    from app.exports.report_labels import shares
+
+    def line(*weights: int) -> CriterionLine:
+        total = Fraction(sum(weights))
+        return CriterionLine("c", "C", Fraction(1), sum(weights), 0, total, tuple(
+            ValueCount(index, str(index), Fraction(w), Fraction(w) / total if total else Fraction(0))
+            for index, w in enumerate(weights, start=1)), None, None)
+
+    assert shares(line(1, 0, 3)) == "1: 25% · 3: 75%"
+    assert shares(line(1, 999)) == "1: <1% · 2: 100%"
+    assert shares(line(0, 0)) == "–"
