@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.domain.event_file import EventFileError
+from app.domain.event_file import EventFileError, text_field
 
 KINDS = ("approval", "knapsack", "points")
 RULES = ("greedy", "mes", "mes-greedy")
@@ -50,21 +50,6 @@ class BudgetRoundSpec:
     max_points_per_project: int | None = None
     rule: str = "mes"
     proposals: tuple[ProposalSpec, ...] = ()
-
-
-def _text(data: Mapping[str, Any], key: str, path: str, required: bool = False, limit: int = 200) -> str:
-    value = data.get(key)
-    if value is None:
-        if required:
-            raise EventFileError(path + key, "is required")
-        return ""
-    if not isinstance(value, str):
-        raise EventFileError(path + key, "must be text")
-    if required and not value.strip():
-        raise EventFileError(path + key, "must not be empty")
-    if len(value) > limit:
-        raise EventFileError(path + key, f"is longer than {limit} characters")
-    return value.strip()
 
 
 def _euros(value: Any, path: str, required: bool = True) -> int | None:
@@ -107,16 +92,16 @@ def _proposal(item: Any, path: str, themes: tuple[str, ...], budget_cents: int) 
     assert cost is not None
     if cost > budget_cents:
         raise EventFileError(path + "cost", "is more than the round's budget")
-    theme = _text(item, "theme", path, limit=80)
+    theme = text_field(item, "theme", path, limit=80)
     if theme and themes and theme not in themes:
         raise EventFileError(path + "theme", "is not one of the round's themes")
     review = _choice(item, "review", path, REVIEWS, "pending")
-    reason = _text(item, "reason", path, limit=2000)
+    reason = text_field(item, "reason", path, limit=2000)
     if review == "infeasible" and not reason:
         raise EventFileError(path + "reason", "is required when review is infeasible")
-    return ProposalSpec(title=_text(item, "title", path, required=True), cost_cents=cost,
-                        description=_text(item, "description", path, limit=5000), theme=theme,
-                        organisation=_text(item, "organisation", path), review=review, reason=reason,
+    return ProposalSpec(title=text_field(item, "title", path, required=True), cost_cents=cost,
+                        description=text_field(item, "description", path, limit=5000), theme=theme,
+                        organisation=text_field(item, "organisation", path), review=review, reason=reason,
                         adjusted_cost_cents=_euros(item.get("adjusted_cost"), path + "adjusted_cost", required=False))
 
 
@@ -146,8 +131,8 @@ def _round(item: Any, path: str) -> BudgetRoundSpec:
     if not isinstance(raw_proposals, list) or len(raw_proposals) > MAX_PROPOSALS:
         raise EventFileError(path + "proposals", f"must be a list of at most {MAX_PROPOSALS} proposals")
     return BudgetRoundSpec(
-        title=_text(item, "title", path, required=True), budget_cents=budget,
-        bijsluiter=_text(item, "bijsluiter", path, limit=10000), themes=themes,
+        title=text_field(item, "title", path, required=True), budget_cents=budget,
+        bijsluiter=text_field(item, "bijsluiter", path, limit=10000), themes=themes,
         phase=_choice(item, "phase", path, PHASES, "proposals"), kind=kind,
         min_projects=1 if min_projects is None else min_projects, max_projects=max_projects,
         min_spend_percent=_count(ballot, "min_spend_percent", bpath, 0, 100) if kind == "knapsack" else None,

@@ -47,7 +47,8 @@ class EventSpec:
     budget_rounds: tuple[BudgetRoundSpec, ...] = ()
 
 
-def _text(data: Mapping[str, Any], key: str, path: str, required: bool = False, limit: int = 200) -> str:
+def text_field(data: Mapping[str, Any], key: str, path: str, required: bool = False, limit: int = 200) -> str:
+    """The text at ``data[key]``, stripped; every part of the event file reads its text fields through this."""
     value = data.get(key)
     if value is None:
         if required:
@@ -98,10 +99,10 @@ def _groups(data: Mapping[str, Any]) -> tuple[GroupSpec, ...]:
         path = f"groups[{index}]."
         if not isinstance(item, dict):
             raise EventFileError(f"groups[{index}]", "must be an object with name and weight")
-        name = _text(item, "name", path, required=True, limit=80)
+        name = text_field(item, "name", path, required=True, limit=80)
         if any(group.name == name for group in groups):
             raise EventFileError(path + "name", f"'{name}' appears twice")
-        colour = _text(item, "colour", path, limit=7) or "#1f6f8b"
+        colour = text_field(item, "colour", path, limit=7) or "#1f6f8b"
         if len(colour) != 7 or not colour.startswith("#"):
             raise EventFileError(path + "colour", "must look like #1f6f8b")
         groups.append(GroupSpec(name, _weight(item.get("weight", 1), path + "weight"), colour))
@@ -123,11 +124,11 @@ def parse_event(data: Any) -> EventSpec:
     if starts_at and ends_at and ends_at < starts_at:
         raise EventFileError("ends_at", "is before starts_at")
     return EventSpec(
-        title=_text(data, "title", "", required=True),
+        title=text_field(data, "title", "", required=True),
         starts_at=starts_at,
         ends_at=ends_at,
-        location=_text(data, "location", ""),
-        description=_text(data, "description", "", limit=5000),
+        location=text_field(data, "location", ""),
+        description=text_field(data, "description", "", limit=5000),
         language=str(language),
         groups=_groups(data),
         tender=_tender(data),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.domain.event_file import EventFileError
+from app.domain.event_file import EventFileError, text_field
 from app.domain.scoring.errors import ScoreError
 from app.domain.scoring.scale import Scale, ScaleKind
 
@@ -46,21 +46,6 @@ class TenderSpec:
     scale: Scale
     criteria: tuple[CriterionSpec, ...]
     bidders: tuple[BidderSpec, ...]
-
-
-def _text(data: Mapping[str, Any], key: str, path: str, required: bool = False, limit: int = 200) -> str:
-    value = data.get(key)
-    if value is None:
-        if required:
-            raise EventFileError(path + key, "is required")
-        return ""
-    if not isinstance(value, str):
-        raise EventFileError(path + key, "must be text")
-    if required and not value.strip():
-        raise EventFileError(path + key, "must not be empty")
-    if len(value) > limit:
-        raise EventFileError(path + key, f"is longer than {limit} characters")
-    return value.strip()
 
 
 def parse_weight(value: Any, path: str) -> Decimal:
@@ -150,22 +135,22 @@ def parse_tender(data: Any) -> TenderSpec:
     for index, item in enumerate(_items(data, "criteria", MAX_CRITERIA)):
         path = f"tender.criteria[{index}]."
         criteria.append(CriterionSpec(
-            name=_text(item, "name", path, required=True, limit=120),
+            name=text_field(item, "name", path, required=True, limit=120),
             weight=parse_weight(item.get("weight", 1), path + "weight"),
-            description=_text(item, "description", path, limit=1000)))
+            description=text_field(item, "description", path, limit=1000)))
     bidders = []
     for index, item in enumerate(_items(data, "bidders", MAX_BIDDERS)):
         path = f"tender.bidders[{index}]."
-        website = _text(item, "website", path, limit=300)
+        website = text_field(item, "website", path, limit=300)
         if website and not website.startswith(("https://", "http://")):
             raise EventFileError(path + "website", "must start with https:// or http://")
-        bidders.append(BidderSpec(name=_text(item, "name", path, required=True, limit=120),
-                                  description=_text(item, "description", path, limit=1000), website=website))
+        bidders.append(BidderSpec(name=text_field(item, "name", path, required=True, limit=120),
+                                  description=text_field(item, "description", path, limit=1000), website=website))
     _unique_names([c.name for c in criteria], "criteria")
     _unique_names([b.name for b in bidders], "bidders")
     return TenderSpec(
-        title=_text(data, "title", "tender.", required=True),
-        bijsluiter=_text(data, "bijsluiter", "tender.", limit=3000),
+        title=text_field(data, "title", "tender.", required=True),
+        bijsluiter=text_field(data, "bijsluiter", "tender.", limit=3000),
         method=FILE_METHODS[method],
         scale=scale,
         criteria=tuple(criteria),
