@@ -8,6 +8,7 @@ and every stream must show it.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -53,14 +54,17 @@ def test_a_change_through_one_worker_reaches_screens_on_both(tmp_path: Path, tra
         projector.get(f"/live/{event_id}/projector?key={key}")
         streams, by_pid = [], {}
         try:
-            for _ in range(40):
+            # the second worker may still be importing the app when the first one answers: keep connecting
+            # (bounded) until a stream lands on each worker
+            deadline = time.monotonic() + 60
+            while len(by_pid) < 2 and time.monotonic() < deadline:
                 stream = open_stream(url, f"/live/{event_id}/stream", projector.cookie_header())
                 streams.append(stream)
                 first = stream.next_snapshot()
                 assert str(first["pid"]) == stream.pid and first["reactions"]["applause"] == 0
+                if stream.pid in by_pid:
+                    time.sleep(0.2)
                 by_pid.setdefault(stream.pid, stream)
-                if len(by_pid) == 2:
-                    break
             assert len(by_pid) == 2, "all streams landed on one worker"
 
             phone = Browser(url)
