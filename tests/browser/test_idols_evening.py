@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import Error as PlaywrightError
 
 from app.domain.tickets import hash_secret
 from app.extensions import db
@@ -49,14 +50,25 @@ def _console(host, url: str, public_id: str, command: str, bidder: str | None = 
     host.wait_for_load_state()
 
 
+def _goto(page, target: str) -> None:
+    """Open ``target``; a waiting page reloads itself every 20 s, which may cut across a navigation once."""
+    for attempt in range(3):
+        try:
+            page.goto(target)
+            return
+        except PlaywrightError as error:
+            if "interrupted by another navigation" not in str(error) or attempt == 2:
+                raise
+
+
 def _score(page, url: str, bidder: tuple[str, str], criteria: list[str], values: tuple[str, ...],
            via_home: bool) -> None:
     """Fill and send a card; ``via_home`` goes through the attendee's page and its link, as a person does."""
     if via_home:
-        page.goto(f"{url}/stem")
+        _goto(page, f"{url}/stem")
         page.get_by_role("link", name=f"Scoor {bidder[1]}").click()
     else:
-        page.goto(f"{url}/stem/kaart/{bidder[0]}")
+        _goto(page, f"{url}/stem/kaart/{bidder[0]}")
     for key, value in zip(criteria, values, strict=True):
         page.locator(f'input[name="c-{key}"][value="{value}"]').check()
     page.get_by_role("button", name="Mijn scorekaart versturen").click()
