@@ -57,7 +57,8 @@ def _goto(page, target: str) -> None:
             page.goto(target)
             return
         except PlaywrightError as error:
-            if "interrupted by another navigation" not in str(error) or attempt == 2:
+            if not ("interrupted by another navigation" in str(error) or "ERR_ABORTED" in str(error)) \
+                    or attempt == 2:
                 raise
 
 
