@@ -128,7 +128,7 @@ def parse_tender(data: Any) -> TenderSpec:
     if not isinstance(data, dict):
         raise EventFileError("tender", "must be an object")
     method = data.get("method", "weighted_mean")
-    if method not in FILE_METHODS:
+    if not isinstance(method, str) or method not in FILE_METHODS:
         raise EventFileError("tender.method", "must be 'weighted_mean', 'weighted_median' or 'majority_judgment'")
     scale = parse_scale(data.get("scale"))
     criteria = []

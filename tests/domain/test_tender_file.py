@@ -63,3 +63,15 @@ def test_schema_accepts_the_examples_and_refuses_a_bad_method() -> None:
     jsonschema.validate(document, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document | {"tender": VALID | {"method": "borda"}}, schema)
+
+
+def test_a_method_that_is_not_text_names_the_field() -> None:
+    """Found by the importer fuzz test: a list as method crashed instead of naming the field."""
+    import pytest
+
+    from app.domain.event_file import EventFileError
+    from app.domain.tender_file import parse_tender
+
+    with pytest.raises(EventFileError) as raised:
+        parse_tender({"method": []})
+    assert raised.value.field == "tender.method"
