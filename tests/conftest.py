@@ -27,8 +27,9 @@ from app.services import accounts, events
 
 PASSWORD = "correct horse battery"
 
-# Shared 2-core machines: a slow example is not a failure, so hypothesis gets no per-example deadline.
-hypothesis.settings.register_profile("buurtstem", deadline=None)
+# Shared 2-core machines: a slow example is not a failure, so hypothesis gets no per-example deadline;
+# derandomized, so CI runs the same examples every time (a failure reproduces, and does not come and go).
+hypothesis.settings.register_profile("buurtstem", deadline=None, derandomize=True, database=None)
 hypothesis.settings.load_profile("buurtstem")
 
 
