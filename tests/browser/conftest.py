@@ -80,8 +80,15 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.2 A/AA violations on the current page (the context needs ``bypass_csp=True``)."""
     if not AXE.exists():
         _missing(f"axe-core is not installed at {AXE} (make install-test installs it)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    for attempt in range(3):
+        try:
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+            break
+        except Exception as error:  # a waiting page reloads itself (refresh.js) and may cut across the check
+            if "context was destroyed" not in str(error) or attempt == 2:
+                raise
+            page.wait_for_load_state()
     return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]]
 
