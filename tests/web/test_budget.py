@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -123,6 +126,32 @@ def test_results_preview_for_host_public_once_published(client, app) -> None:
     db.session.commit()
     public = client.get(url + "?projector=1", headers=NL).get_data(as_text=True)
     assert 'class="projector"' in public and "Project 1" in public and "Methode van Gelijke Delen" in public
+
+
+def test_results_csv_matches_the_page_and_neutralises_formulas(client, app) -> None:
+    item = make_round(make_event(make_user()))
+    item.proposals[3].title = "=HYPERLINK(\"http://evil.example\")"
+    for index in range(3):
+        budget_ballots.cast_ballot(item, budget_ballots.open_voter(str(index)), {"1": 1, "4": 1})
+    budget_ballots.cast_ballot(item, budget_ballots.open_voter("x"), {"2": 1})
+    url = f"/rounds/{item.public_id}/results.csv"
+    assert client.get(url).status_code == 404  # not published: nothing leaks through the file either
+    item.phase = RoundPhase.PUBLISHED
+    db.session.commit()
+    page = client.get(f"/rounds/{item.public_id}/results", headers=NL).get_data(as_text=True)
+    assert f'href="{url}"' in page
+    response = client.get(url, headers=NL)
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    header = rows.index(next(row for row in rows if row and row[0] == "Code"))
+    projects = {row[0]: row for row in rows[header + 1:header + 5]}
+    assert projects["1"][1:6] == ["Project 1", "4000", "3", "3", "ja"]
+    assert projects["4"][1] == "'=HYPERLINK(\"http://evil.example\")" and projects["4"][5] == "ja"
+    assert projects["2"][5] == "nee" and projects["2"][9]  # a reason why it was not funded
+    assert rows[3] == ["Uitgegeven (euro)", "5000"] and rows[4] == ["Stembiljetten", "4"]
+    assert rows[-1] == ["Zonder ticket", "0", "4"]  # the four open voters had no ticket
 
 
 def test_host_round_pages(client, app) -> None:

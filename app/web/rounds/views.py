@@ -17,6 +17,7 @@ from app.web.access import session_ticket
 from app.web.rounds import bp
 from app.web.rounds.display import problem_messages
 from app.web.rounds.forms import BallotForm, ProposalForm
+from app.web.rounds.results_csv import round_csv
 
 OPEN_VOTER = "budget_open_voter"
 
@@ -138,13 +139,28 @@ def ballot(round_id: str) -> Response | str | tuple[str, int]:
     return (page, 400) if errors else page
 
 
-@bp.get("/results")
-def results(round_id: str) -> str:
-    """Results: public once published, a preview for the round's hosts before. ``?projector=1``: large type."""
+def _results_round(round_id: str) -> tuple[BudgetRound, bool]:
+    """The round and whether its results are still a preview; 404 for those who may not see them yet."""
     item = budget.round_by_public_id(round_id)
     preview = item.phase != RoundPhase.PUBLISHED
     if preview and not _may_manage(item):
         raise NotFound("budget_results_not_published")
+    return item, preview
+
+
+@bp.get("/results")
+def results(round_id: str) -> str:
+    """Results: public once published, a preview for the round's hosts before. ``?projector=1``: large type."""
+    item, preview = _results_round(round_id)
     report = budget_results.round_report(item)
     return render_template("rounds/results.html", round=item, event=item.event, report=report, preview=preview,
                            projector=request.args.get("projector") == "1")
+
+
+@bp.get("/results.csv")
+def results_csv(round_id: str) -> Response:
+    """The same results as a spreadsheet file, under the same rule as the page."""
+    item, _preview = _results_round(round_id)
+    body = round_csv(item.title, budget_results.round_report(item))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="budget-{item.public_id}-results.csv"'})
