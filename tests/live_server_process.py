@@ -103,15 +103,18 @@ class Browser:
 
 @dataclass
 class Stream:
-    """One open server-sent-events stream, read by hand from a plain socket."""
+    """One open server-sent-events stream, read by hand from a plain socket. ``state`` is what a page
+    would show: the last snapshot with the deltas since merged in."""
 
     connection: http.client.HTTPConnection
     response: http.client.HTTPResponse
     pid: str
-    buffer: list[str] = field(default_factory=list)
+    state: dict = field(default_factory=dict)
+    kinds: list[str] = field(default_factory=list)
 
     def next_snapshot(self) -> dict:
-        """The next ``snapshot`` event (keep-alive comments and retry lines skipped)."""
+        """The state after the next ``snapshot`` or ``delta`` event (keep-alive comments and retry lines
+        skipped); ``kinds`` records which kind each event was."""
         lines: list[str] = []
         while True:
             line = self.response.readline().decode()
@@ -121,9 +124,17 @@ class Stream:
                 lines.append(line.rstrip("\n"))
                 continue
             data = [each[len("data: "):] for each in lines if each.startswith("data: ")]
+            kind = next((each[len("event: "):] for each in lines if each.startswith("event: ")), "message")
             lines = []
             if data:
-                return dict(json.loads(data[0])["snapshot"])
+                message = json.loads(data[0])
+                self.kinds.append(kind)
+                if kind == "delta":
+                    assert self.state, "a delta before any snapshot"
+                    self.state = {**self.state, **message["delta"]}
+                else:
+                    self.state = dict(message["snapshot"])
+                return dict(self.state)
 
     def close(self) -> None:
         self.connection.close()

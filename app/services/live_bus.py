@@ -10,9 +10,10 @@ When the session commits, a SQLAlchemy ``after_commit`` hook publishes ``(event 
   screens in this process, one query for all of them every ``POLL_SECONDS``; a change committed by
   another process is seen on its next poll.
 
-Screens never query per change: they wait on the hub and fetch the snapshot of the new version from a
-per-process cache, computed once per (event, version, audience) by whichever screen asks first
-(see ``app/services/live_screen.py``). Only standard ``threading`` primitives are used, so the same code
+Screens never query per change: one pump per (event, audience) and process waits on the hub, takes the
+snapshot of the new version from a per-process cache (computed once per event, version and audience, see
+``app/services/live_screen.py``) and hands every screen the same message
+(``app/services/live_feed.py``). Only standard ``threading`` primitives are used, so the same code
 cooperates with gevent (gunicorn monkey-patches them) and runs on werkzeug's threaded test server.
 """
 
@@ -60,6 +61,9 @@ class Hub:
         self._screens: dict[int, int] = {}
         self._cache: dict[tuple[int, str], Cached] = {}
         self._compute_locks: dict[tuple[int, str], threading.Lock] = {}
+        # the message feeds of this process's screens, per (event, audience): see app/services/live_feed.py
+        self.feeds: dict[tuple[int, str], Any] = {}
+        self.feeds_lock = threading.Lock()
         self._watcher: threading.Thread | None = None
         self._redis: Any = None
         # one channel per database, so two installations sharing a Redis server never wake each other

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +21,6 @@ from flask import Flask
 from app.domain import scoring
 from app.extensions import db
 from app.models import Bidder, Event, Scorecard, Tender, Ticket, TicketStatus
-from app.models.clock import utcnow
 from app.services import live
 from app.services.live_bus import Cached, Hub
 from app.services.tender import bidders_of, cards_for_tally, criteria_of, method_of, scale_of, tender_for_event
@@ -29,20 +29,42 @@ AUDIENCES = ("screen", "host")
 PROJECTOR_QUESTIONS = 5
 
 
+# a change to one of these gives every screen the full snapshot instead of a delta
+STRUCTURAL = frozenset({"title", "phase", "bidder", "revealed", "results_key", "pid"})
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """A snapshot as sent: ``body`` is its JSON text, serialised once for every screen."""
+    """A snapshot as sent: ``body`` is its JSON text, serialised once for every screen; ``state`` the
+    same as a dict, to compare with the next one."""
 
     version: int
     body: str
+    state: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
-def _timer(bidder: Bidder, slot_seconds: int, now_ms: int) -> dict[str, Any]:
+def _timer(bidder: Bidder, slot_seconds: int) -> dict[str, Any]:
+    """The timer as ``elapsed`` seconds at server time ``at`` (ms), running on from there or not.
+
+    While it runs, ``at`` is the moment it was started and ``elapsed`` what ran before: the same values
+    in every snapshot until the host touches the timer, so a snapshot rebuilt for a score card does not
+    differ in its timer and a delta can leave the timer out. The page adds ``now - at`` while running."""
     elapsed = float(bidder.timer_elapsed or 0)
-    running = bidder.timer_started_at is not None
+    at = 0
     if bidder.timer_started_at is not None:
-        elapsed += max(0.0, (utcnow() - bidder.timer_started_at).total_seconds())
-    return {"elapsed": round(elapsed, 1), "running": running, "slot": slot_seconds, "at": now_ms}
+        at = int(bidder.timer_started_at.replace(tzinfo=UTC).timestamp() * 1000)
+    return {"elapsed": round(elapsed, 1), "running": bidder.timer_started_at is not None, "slot": slot_seconds,
+            "at": at}
+
+
+def timer_now(state: dict[str, Any], now_ms: int) -> dict[str, Any]:
+    """``state`` with the timer's ``elapsed`` brought to ``now_ms``, for a page rendered on the server
+    (the no-JavaScript projector shows it as it is)."""
+    timer = (state.get("bidder") or {}).get("timer")
+    if timer and timer["running"]:
+        timer["elapsed"] = round(timer["elapsed"] + max(0.0, (now_ms - timer["at"]) / 1000), 1)
+        timer["at"] = now_ms
+    return state
 
 
 def build_snapshot(event_id: int, audience: str, pid: int) -> Snapshot:
@@ -50,9 +72,9 @@ def build_snapshot(event_id: int, audience: str, pid: int) -> Snapshot:
     as new as the version it is labelled with."""
     event = db.session.get(Event, event_id)
     if event is None:
-        return Snapshot(-1, json.dumps({"version": -1, "gone": True}))
+        gone = {"version": -1, "gone": True}
+        return Snapshot(-1, json.dumps(gone), gone)
     version = event.live_version
-    now_ms = int(time.time() * 1000)
     tender = tender_for_event(event)
     tickets_in_use = db.session.scalar(sa.select(sa.func.count(Ticket.id)).where(
         Ticket.event_id == event.id, Ticket.status == TicketStatus.USED)) or 0
@@ -67,7 +89,7 @@ def build_snapshot(event_id: int, audience: str, pid: int) -> Snapshot:
         if bidder is not None:
             body["bidder"] = {"id": bidder.public_id, "name": bidder.name, "position": bidder.position + 1,
                               "of": len(tender.bidders), "scoring": bidder.scoring_state.value,
-                              "timer": _timer(bidder, tender.slot_seconds, now_ms)}
+                              "timer": _timer(bidder, tender.slot_seconds)}
             body["cards"] = db.session.scalar(sa.select(sa.func.count(Scorecard.id)).where(
                 Scorecard.bidder_id == bidder.id)) or 0
             body["reactions"] = live.reaction_counts(tender)[bidder.public_id]
@@ -81,7 +103,11 @@ def build_snapshot(event_id: int, audience: str, pid: int) -> Snapshot:
     if audience == "host":
         body["pending"] = [{"id": q.public_id, "text": q.text, "bidder": q.bidder.name}
                            for q in live.pending_questions(event)]
-    return Snapshot(version, json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+    return Snapshot(version, _json(body), body)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def snapshot(app: Flask, hub: Hub, event_id: int, audience: str, at_least: int) -> Snapshot:
@@ -97,10 +123,31 @@ def snapshot(app: Flask, hub: Hub, event_id: int, audience: str, at_least: int) 
     return found
 
 
-def sse_message(found: Snapshot) -> str:
-    """One server-sent event: the cached snapshot wrapped with the server's clock, for the timer."""
-    now_ms = int(time.time() * 1000)
-    return f'id: {found.version}\nevent: snapshot\ndata: {{"now":{now_ms},"snapshot":{found.body}}}\n\n'
+def delta_between(before: Snapshot, after: Snapshot) -> dict[str, Any] | None:
+    """The fields of ``after`` that differ from ``before``, with its ``version``: what a screen showing
+    ``before`` needs to show ``after``. ``None`` when the change is structural (another bidder, the
+    timer, the phase, the reveal) or the event is gone: screens then get the full snapshot. A delta of
+    only ``version`` means nothing this audience sees has changed."""
+    if before.version < 0 or after.version < 0 or before.state.keys() != after.state.keys():
+        return None
+    delta = {key: value for key, value in after.state.items() if before.state[key] != value}
+    if STRUCTURAL.intersection(delta):
+        return None
+    delta["version"] = after.version
+    return delta
+
+
+def snapshot_message(found: Snapshot, now_ms: int | None = None) -> bytes:
+    """One server-sent event with the full snapshot, wrapped with the server's clock (for the timer)."""
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    return (f'id: {found.version}\nevent: snapshot\ndata: {{"now":{now_ms},"snapshot":{found.body}}}\n\n'
+            .encode())
+
+
+def delta_message(delta: dict[str, Any], now_ms: int | None = None) -> bytes:
+    """One server-sent event with the fields that changed; the page merges them into its snapshot."""
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    return f'id: {delta["version"]}\nevent: delta\ndata: {{"now":{now_ms},"delta":{_json(delta)}}}\n\n'.encode()
 
 
 # ---------------------------------------------------------------- results

@@ -1,4 +1,6 @@
 /* Live screens: one EventSource per page, the server's snapshot applied with textContent only.
+   The stream sends a full "snapshot" first (and again after a reconnect or a structural change), then
+   small "delta" events with only the fields that changed, merged into the snapshot kept here.
    Elements say what they show with data-live="..."; without JavaScript the page refreshes itself. */
 (function () {
   "use strict";
@@ -22,7 +24,7 @@
   function connect(root) {
     var url = root.getAttribute("data-live-stream");
     var resultsKey = root.getAttribute("data-results-key");
-    var offset = 0, timer = null;
+    var offset = 0, timer = null, state = null;
 
     function tick() {
       each(document, '[data-live="timer"]', function (el) {
@@ -115,7 +117,15 @@
     source.addEventListener("snapshot", function (event) {
       var message = JSON.parse(event.data);
       offset = Date.now() - message.now;
-      apply(message.snapshot);
+      state = message.snapshot;
+      apply(state);
+    });
+    source.addEventListener("delta", function (event) {
+      var message = JSON.parse(event.data);
+      if (!state) { return; }  // cannot happen: a stream always starts with a snapshot
+      offset = Date.now() - message.now;
+      Object.keys(message.delta).forEach(function (key) { state[key] = message.delta[key]; });
+      apply(state);
     });
     window.setInterval(tick, 250);
   }

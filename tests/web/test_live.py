@@ -124,3 +124,20 @@ def test_host_moderates_and_renews_the_link_from_the_console(client, app) -> Non
         as_text=True)
     console = client.get(f"/host/events/{found.event.public_id}/tender/console").get_data(as_text=True)
     assert "view=host" in console and 'data-live="pending"' in console  # the Idols console embeds the panel
+
+
+def test_stream_sends_a_small_delta_after_a_card(client, app) -> None:
+    found = make_evening()
+    on_stage(found)
+    log_in(client, "host@buurt.test")
+    response = client.get(f"/live/{found.event.public_id}/stream", buffered=False)
+    events = (chunk.decode() for chunk in response.response if chunk.startswith(b"id:"))
+    try:
+        assert "event: snapshot" in next(events)
+        cast(found, 0)
+        message = next(events)
+    finally:
+        response.close()
+    assert "event: delta" in message
+    data = json.loads(next(line for line in message.splitlines() if line.startswith("data: "))[len("data: "):])
+    assert data["delta"]["cards"] == 1 and "title" not in data["delta"]

@@ -27,7 +27,7 @@ from app.extensions import db
 from app.messages import message_for
 from app.models import Event, Role
 from app.netaddr import public_base_url
-from app.services import events, live, live_screen
+from app.services import events, live, live_feed, live_screen
 from app.services.errors import DomainError, NotFound
 from app.services.live_bus import hub
 from app.services.tender import tender_for_event
@@ -37,7 +37,6 @@ from app.web.live.forms import ButtonForm, QuestionForm, ReactionForm
 
 HOSTS = (Role.HOST, Role.ADMIN)
 KEEPALIVE_SECONDS = 15.0
-MIN_INTERVAL_SECONDS = 0.2  # 1,000 screens × at most 5 messages/s, however fast cards arrive
 PROJECTOR_SESSION_KEY = "projector_events"
 
 
@@ -148,7 +147,7 @@ def projector(public_id: str) -> BaseResponse | str:
         return redirect(url_for("live.projector", public_id=public_id))
     event, _is_host = _screen_event(public_id, allow_ticket=False)
     found = live_screen.build_snapshot(event.id, "screen", hub().pid)
-    state = json.loads(found.body)
+    state = live_screen.timer_now(json.loads(found.body), int(time.time() * 1000))
     context = _results_context(event) if state["revealed"] else {"results": None}
     join = _join_target(event)
     return render_template("live/projector.html", event=event, state=state, join_url=join,
@@ -159,33 +158,21 @@ def projector(public_id: str) -> BaseResponse | str:
 
 @bp.get("/<public_id>/stream")
 def stream(public_id: str) -> Response:
-    """Server-sent events: the full snapshot first, then one per new version, keep-alives in between.
-    The database session is closed before streaming; each snapshot is read from the process cache."""
+    """Server-sent events: the full snapshot first, then deltas (full snapshots on structural changes)
+    from this process's feed, keep-alives in between. The database session is closed before streaming."""
     event, is_host = _screen_event(public_id, allow_ticket=True)
     audience = "host" if request.args.get("view") == "host" and is_host else "screen"
     event_id, current = event.id, event.live_version
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     live_hub = hub()
     # end the transaction and hand the connection back now; the app context's teardown then removes the
-    # session before the first byte is streamed (the generator opens its own short-lived sessions)
+    # session before the first byte is streamed (the feed builds snapshots in short-lived sessions)
     db.session.rollback()
 
-    def generate() -> Iterator[str]:
-        with live_hub.subscription(event_id):
-            yield "retry: 2000\n\n"
-            seen, wanted = -1, current
-            while True:
-                found = live_screen.snapshot(app, live_hub, event_id, audience, max(wanted, seen + 1))
-                if found.version < 0:
-                    return  # the event was deleted
-                seen = max(seen, found.version, wanted)  # never spin on a version the database lags behind
-                yield live_screen.sse_message(found)
-                sent_at = time.monotonic()
-                while (wanted := live_hub.wait(event_id, seen, KEEPALIVE_SECONDS)) <= seen:
-                    yield ": keep-alive\n\n"
-                # coalesce bursts: at most one message per MIN_INTERVAL per screen, always the newest version
-                time.sleep(max(0.0, MIN_INTERVAL_SECONDS - (time.monotonic() - sent_at)))
-                wanted = max(wanted, live_hub.version(event_id))
+    def generate() -> Iterator[bytes]:
+        with live_hub.subscription(event_id), live_feed.feed_for(app, live_hub, event_id, audience) as feed:
+            yield b"retry: 2000\n\n"
+            yield from live_feed.messages(feed, current, KEEPALIVE_SECONDS)
 
     return Response(generate(), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no",

@@ -1,0 +1,171 @@
+"""The per-process feed: one message per change for every screen, deltas for small changes, the full
+snapshot on connect, on a reconnect, on structural changes and for a screen that fell far behind."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+
+from app.extensions import db
+from app.services import evening, live, live_feed, live_screen
+from app.services.live_bus import hub
+from app.services.live_screen import Snapshot
+from tests.live_helpers import Evening, cast, make_evening, on_stage
+
+WAIT = 10.0  # seconds; only a bound for a broken feed, never reached when it works
+
+
+def _event(message: bytes) -> tuple[str, dict]:
+    """The kind (``snapshot``/``delta``) and data of one server-sent event as written to the socket."""
+    lines = message.decode().split("\n")
+    kind = next(line[len("event: "):] for line in lines if line.startswith("event: "))
+    data = json.loads(next(line[len("data: "):] for line in lines if line.startswith("data: ")))
+    return kind, data[kind]
+
+
+def _screen(app: Flask, found: Evening, audience: str = "screen") -> Iterator[tuple[str, dict]]:
+    """One connected screen of this process, as the stream view runs it."""
+    with live_feed.feed_for(app, hub(), found.event.id, audience) as feed:
+        for message in live_feed.messages(feed, found.event.live_version, WAIT):
+            assert not message.startswith(b":"), "a keep-alive instead of the change"
+            yield _event(message)
+
+
+def _state(found: Evening, **changes: object) -> Snapshot:
+    state = {"version": 1, "pid": 7, "title": found.event.title, "bidder": None, "cards": 0, "revealed": False,
+             "results_key": None, "questions": []} | changes
+    return Snapshot(int(state["version"]), json.dumps(state), state)  # type: ignore[call-overload]
+
+
+def test_delta_holds_only_what_changed_and_structural_changes_need_a_snapshot(app) -> None:
+    found = make_evening()
+    before = _state(found)
+    assert live_screen.delta_between(before, _state(found, version=2, cards=3)) == {"cards": 3, "version": 2}
+    assert live_screen.delta_between(before, _state(found, version=2)) == {"version": 2}
+    assert live_screen.delta_between(before, _state(found, version=2, bidder={"name": "B"})) is None
+    assert live_screen.delta_between(before, _state(found, version=2, results_key="x")) is None
+    gone = Snapshot(-1, '{"version":-1,"gone":true}', {"version": -1, "gone": True})
+    assert live_screen.delta_between(before, gone) is None
+
+
+def test_a_card_reaches_a_connected_screen_as_a_delta(app) -> None:
+    found = make_evening()
+    on_stage(found)
+    screen = _screen(app, found)
+    kind, first = next(screen)
+    assert kind == "snapshot" and first["cards"] == 0 and first["bidder"]["name"] == "Buurttuin"
+    cast(found, 0)
+    kind, delta = next(screen)
+    assert kind == "delta" and delta["cards"] == 1 and delta["version"] == found.event.live_version
+    assert "bidder" not in delta and "title" not in delta
+    live.react(found.ticket(1), found.event, "applause")
+    kind, delta = next(screen)
+    assert kind == "delta" and delta["reactions"]["applause"] == 1
+    screen.close()
+
+
+def _watching(app: Flask) -> tuple[Evening, Iterator[tuple[str, dict]]]:
+    """An evening with the first bidder scoring, and a screen that has read its first snapshot."""
+    found = make_evening()
+    on_stage(found)
+    screen = _screen(app, found)
+    next(screen)
+    return found, screen
+
+
+def test_a_reconnecting_screen_gets_the_full_snapshot(app) -> None:
+    found, screen = _watching(app)
+    cast(found, 0)
+    assert next(screen)[0] == "delta"
+    screen.close()  # the connection drops
+    cast(found, 1)
+    again = _screen(app, found)
+    kind, snapshot = next(again)
+    assert kind == "snapshot" and snapshot["cards"] == 2 and snapshot["version"] == found.event.live_version
+    again.close()
+
+
+def test_the_next_bidder_sends_a_full_snapshot(app) -> None:
+    found, screen = _watching(app)
+    on_stage(found, open_scoring=False)
+    kind, snapshot = next(screen)
+    assert kind == "snapshot" and snapshot["bidder"]["name"] == "Speeltuin"
+    screen.close()
+
+
+def test_host_feed_sees_a_pending_question_that_the_projector_feed_skips(app) -> None:
+    found = make_evening()
+    on_stage(found, open_scoring=False)
+    projector, host = _screen(app, found), _screen(app, found, "host")
+    next(projector)
+    assert next(host)[1]["pending"] == []
+    question = live.ask_question(found.ticket(0), found.event, "Waarom?")
+    kind, delta = next(host)
+    assert kind == "delta" and [q["text"] for q in delta["pending"]] == ["Waarom?"]
+    live.moderate_question(found.event, "host", question.public_id, approve=True)
+    # the projector's first message since connecting is the approved question: the pending one was skipped
+    kind, delta = next(projector)
+    assert kind == "delta" and [q["text"] for q in delta["questions"]] == ["Waarom?"]
+    projector.close()
+    host.close()
+
+
+def test_every_screen_writes_the_same_bytes_once_per_change(app) -> None:
+    found = make_evening()
+    on_stage(found)
+    with live_feed.feed_for(app, hub(), found.event.id, "screen") as feed:
+        screens = [live_feed.messages(feed, found.event.live_version, WAIT) for _ in range(3)]
+        for screen in screens:
+            next(screen)
+        cast(found, 0)
+        written = [next(screen) for screen in screens]
+        assert written[0] is written[1] is written[2]
+        for screen in screens:
+            screen.close()
+
+
+@contextmanager
+def _connected(app: Flask, found: Evening) -> Iterator[tuple[live_feed.Feed, Iterator[bytes]]]:
+    """The feed of an event with nobody scoring, and one screen that has read its first snapshot."""
+    on_stage(found, open_scoring=False)
+    with live_feed.feed_for(app, hub(), found.event.id, "screen") as feed:
+        screen = live_feed.messages(feed, found.event.live_version, WAIT)
+        next(screen)
+        yield feed, screen
+
+
+def test_a_screen_far_behind_gets_the_snapshot_instead_of_the_backlog(app) -> None:
+    found = make_evening()
+    with _connected(app, found) as (feed, slow):
+        for index in range(live_feed.MAX_BEHIND + 2):  # more messages than a screen may lag behind
+            feed.publish(_state(found, version=found.event.live_version + index + 1, cards=index + 1))
+        kind, snapshot = _event(next(slow))
+        assert kind == "snapshot" and snapshot["cards"] == live_feed.MAX_BEHIND + 2
+
+
+def test_the_feed_ends_when_the_event_is_deleted(app) -> None:
+    found = make_evening()
+    with _connected(app, found) as (feed, screen):
+        feed.publish(Snapshot(-1, '{"version":-1,"gone":true}', {"version": -1, "gone": True}))
+        kind, snapshot = _event(next(screen))
+        assert kind == "snapshot" and snapshot["gone"]
+        assert next(screen, None) is None
+
+
+def test_the_timer_is_stable_between_snapshots_and_brought_to_now_for_the_page(app) -> None:
+    found = make_evening()
+    on_stage(found, open_scoring=False)
+    bidder = evening.current_bidder(found.tender)
+    assert bidder is not None
+    evening.timer(found.tender, bidder, "host", "start")
+    first = live_screen.build_snapshot(found.event.id, "screen", 1)
+    db.session.expire_all()
+    second = live_screen.build_snapshot(found.event.id, "screen", 1)
+    assert first.state["bidder"]["timer"] == second.state["bidder"]["timer"]
+    timer = first.state["bidder"]["timer"]
+    assert timer["running"] and timer["at"] > 0
+    shown = live_screen.timer_now(json.loads(first.body), timer["at"] + 90_000)
+    assert shown["bidder"]["timer"]["elapsed"] == timer["elapsed"] + 90
