@@ -23,6 +23,7 @@ from fractions import Fraction
 from app.domain.scoring import (
     Bidder,
     Card,
+    Channel,
     Criterion,
     Method,
     Robustness,
@@ -185,8 +186,8 @@ def counted_from(
     ranking = result.ranking
     robust = {line.bidder: line for line in checked.bidders}
     channel_cards: dict[str, Counter[str]] = {bidder.key: Counter() for bidder in result.bidders}
-    for card in cards:
-        channel_cards[card.bidder][card.channel.value] += 1
+    for (bidder, channel), amount in Counter((card.bidder, card.channel) for card in cards).items():
+        channel_cards[bidder][channel.value] += amount
     lines = []
     for position, bidder_result in enumerate(result.results, start=1):
         key = bidder_result.bidder.key
@@ -226,24 +227,28 @@ def counted_from(
 
 
 def _groups(cards: Sequence[Card]) -> tuple[GroupLine, ...]:
-    """Groups in order of their weight (highest first), then name."""
-    voters: dict[tuple[str, Fraction], set[str]] = {}
-    card_count: Counter[tuple[str, Fraction]] = Counter()
+    """Groups in order of their weight (highest first), then name.
+
+    Keyed by the weight's numerator and denominator: hashing 20,000 fractions is what made this slow.
+    """
+    voters: dict[tuple[str, int, int], set[str]] = {}
+    card_count: Counter[tuple[str, int, int]] = Counter()
     for card in cards:
-        voters.setdefault((card.group, card.group_weight), set()).add(card.ballot)
-        card_count[(card.group, card.group_weight)] += 1
-    keys = sorted(voters, key=lambda key: (-key[1], key[0]))
-    return tuple(GroupLine(name, weight, len(voters[(name, weight)]), card_count[(name, weight)])
-                 for name, weight in keys)
+        key = (card.group, card.group_weight.numerator, card.group_weight.denominator)
+        voters.setdefault(key, set()).add(card.ballot)
+        card_count[key] += 1
+    lines = [GroupLine(name, Fraction(numerator, denominator), len(members), card_count[(name, numerator, denominator)])
+             for (name, numerator, denominator), members in voters.items()]
+    return tuple(sorted(lines, key=lambda line: (-line.weight, line.name)))
 
 
 def _channels(cards: Sequence[Card]) -> tuple[ChannelLine, ...]:
-    ballots: dict[str, set[str]] = {}
-    card_count: Counter[str] = Counter()
+    ballots: dict[Channel, set[str]] = {}
+    card_count: Counter[Channel] = Counter()
     for card in cards:
-        ballots.setdefault(card.channel.value, set()).add(card.ballot)
-        card_count[card.channel.value] += 1
-    return tuple(ChannelLine(channel, len(ballots[channel]), card_count[channel]) for channel in sorted(ballots))
+        ballots.setdefault(card.channel, set()).add(card.ballot)
+        card_count[card.channel] += 1
+    return tuple(ChannelLine(channel.value, len(ballots[channel]), card_count[channel]) for channel in sorted(ballots))
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from operator import itemgetter
 from typing import TypeVar
 
 from app.domain.scoring.cards import Bidder, Card, Criterion, check_cards, check_setup
@@ -156,16 +157,37 @@ def tally(
 
 def criterion_result(scale: Scale, criterion: Criterion, cards: Sequence[Card]) -> CriterionResult:
     """Count one criterion of one bidder (see :class:`CriterionResult`)."""
-    # count (value, group weight) pairs first: a few exact additions instead of one per card
-    pairs = Counter((card.scores[criterion.key], card.group_weight) for card in cards)
+    return _criterion_result(scale, criterion, _scores_by_weight(cards))
+
+
+def _scores_by_weight(cards: Iterable[Card]) -> list[tuple[Fraction, list[Mapping[str, int | None]]]]:
+    """The cards' scores grouped by group weight, each weight once.
+
+    An evening has a handful of group weights but thousands of cards; counting values per weight and
+    multiplying once keeps the exact fractions (slow to hash, compare and add) out of the per-card loop.
+    """
+    groups: dict[tuple[int, int], tuple[Fraction, list[Mapping[str, int | None]]]] = {}
+    for card in cards:
+        weight = card.group_weight
+        found = groups.get((weight.numerator, weight.denominator))
+        if found is None:
+            found = groups[(weight.numerator, weight.denominator)] = (weight, [])
+        found[1].append(card.scores)
+    return list(groups.values())
+
+
+def _criterion_result(
+    scale: Scale, criterion: Criterion, by_weight: Sequence[tuple[Fraction, Sequence[Mapping[str, int | None]]]]
+) -> CriterionResult:
     weights = {value: Fraction(0) for value in scale.values}
     cant_judge = judged = 0
-    for (value, group_weight), count in pairs.items():
-        if value is None:
-            cant_judge += count
-        else:
-            judged += count
-            weights[value] += count * group_weight
+    for group_weight, scores in by_weight:
+        for value, count in Counter(map(itemgetter(criterion.key), scores)).items():
+            if value is None:
+                cant_judge += count
+            else:
+                judged += count
+                weights[value] += count * group_weight
     ordered = [weights[value] for value in scale.values]
     median_index = lower_median_index(integer_weights(ordered))
     return CriterionResult(
@@ -189,7 +211,8 @@ def bidder_result(scale: Scale, criteria: Sequence[Criterion], bidder: Bidder, c
     (with no can't-judge at all this equals giving each card-criterion grade the weight
     group weight × normalised criterion weight).
     """
-    per_criterion = tuple(criterion_result(scale, criterion, cards) for criterion in criteria)
+    by_weight = _scores_by_weight(cards)
+    per_criterion = tuple(_criterion_result(scale, criterion, by_weight) for criterion in criteria)
     judged = [(c, r) for c, r in zip(criteria, per_criterion, strict=True) if r.judged_weight > 0]
     weight_sum = sum((c.weight for c, _ in judged), Fraction(0))
     mean_score: Fraction | None = None

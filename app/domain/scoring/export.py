@@ -22,7 +22,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -88,24 +88,9 @@ def export_ballots(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    rows = 0
     ballots = ballots_in_canonical_order(all_cards, criteria, bidders)
-    for number, ballot in enumerate(ballots, start=1):
-        for card in ballot:
-            for position, criterion in enumerate(criteria):
-                value = card.scores[criterion.key]
-                cells = (
-                    str(number),
-                    card.channel.value,
-                    card.group,
-                    str(card.group_weight),
-                    card.bidder,
-                    criterion.key,
-                    "" if value is None else label(scale, value),
-                    card.comment if position == 0 else "",
-                )
-                writer.writerow([_guard(cell) for cell in cells])
-                rows += 1
+    writer.writerows(_rows(scale, criteria, ballots))
+    rows = len(all_cards) * len(criteria)
     ballots_csv = BOM + buffer.getvalue()
     manifest = {
         "format": EXPORT_FORMAT,
@@ -126,6 +111,22 @@ def export_ballots(
     }
     manifest_json = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return BallotExport(ballots_csv, manifest_json)
+
+
+def _rows(scale: Scale, criteria: Sequence[Criterion], ballots: Iterable[Sequence[Card]]) -> Iterator[tuple[str, ...]]:
+    """The CSV rows of :data:`COLUMNS`, every cell guarded once where it is made, not once per row (a
+    card's cells repeat on each criterion)."""
+    criterion_keys = [(criterion.key, _guard(criterion.key)) for criterion in criteria]
+    labels = _ScoreCells(scale)
+    for number, ballot in enumerate(ballots, start=1):
+        ballot_number = str(number)
+        for card in ballot:
+            shared = (ballot_number, _guard(card.channel.value), _guard(card.group), _guard(str(card.group_weight)),
+                      _guard(card.bidder))
+            scores, comment = card.scores, _guard(card.comment)
+            for key, cell in criterion_keys:
+                yield (*shared, cell, labels[scores[key]], comment)
+                comment = ""
 
 
 def parse_export(ballots_csv: str, manifest_json: str) -> TallyInput:
@@ -201,6 +202,19 @@ def _cards_from(text: str, scale: Scale) -> tuple[Card, ...]:
             raise ScoreError(ScoreErrorCode.BAD_EXPORT, str(error)) from error
         cards.append(Card(ballot, bidder, rows.group, group_weight, rows.scores, rows.comment, channel_value))
     return tuple(cards)
+
+
+class _ScoreCells(dict[int | None, str]):
+    """The guarded ``score`` cell of each value, made on first use: empty for can't-judge, else
+    :func:`label` (which raises for a value off the scale, as it did when called on every row)."""
+
+    def __init__(self, scale: Scale) -> None:
+        super().__init__({None: ""})
+        self.scale = scale
+
+    def __missing__(self, value: int) -> str:
+        cell = self[value] = _guard(label(self.scale, value))
+        return cell
 
 
 def _guard(cell: str) -> str:

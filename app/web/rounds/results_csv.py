@@ -30,7 +30,7 @@ def _percent(value: Fraction | None) -> str:
 
 
 def _yes(funded: bool) -> str:
-    return _("yes") if funded else _("no")
+    return str(_("yes") if funded else _("no"))
 
 
 def round_csv(title: str, report: RoundReport) -> str:

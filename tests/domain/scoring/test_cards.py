@@ -85,3 +85,36 @@ def test_card_scores_cannot_be_changed_afterwards() -> None:
     with pytest.raises(TypeError):
         card.scores["prijs"] = 2  # type: ignore[index]
     assert card.group_weight == Fraction(1) and isinstance(card.group_weight, Fraction)
+
+
+@pytest.mark.parametrize(
+    ("bidder", "scores"),
+    [
+        ("alfa", {"prijs": 7, "plan": 8}),
+        ("alfa", {"prijs": "7", "plan": ""}),
+        ("alfa", {"prijs": True, "plan": 8}),
+        ("alfa", {"prijs": 11, "plan": None}),
+        ("alfa", {"prijs": "0", "plan": 8}),
+        ("alfa", {"prijs": 7}),
+        ("alfa", {"prijs": 7, "sfeer": 9}),
+        ("alfa", {"prijs": 7, "plan": 8, "sfeer": 9}),
+        ("charlie", {"prijs": 7, "plan": 8}),
+    ],
+)
+def test_check_cards_raises_what_card_problems_finds(bidder: str, scores: dict[str, int | str | None]) -> None:
+    """check_cards passes plainly valid cards the short way; every other card must fare as card_problems says."""
+    from app.domain.scoring import Bidder
+    from app.domain.scoring.cards import check_cards
+
+    card = Card("1", bidder, "bewoners", 1, scores)  # type: ignore[arg-type]
+    expected = card_problems(SCALE, CRITERIA, BIDDERS, bidder, scores)
+    bidders = [Bidder(key, key) for key in BIDDERS]
+    if expected:
+        with pytest.raises(CardError) as caught:
+            check_cards(SCALE, CRITERIA, bidders, [card])
+        assert caught.value.problems == expected
+    else:
+        check_cards(SCALE, CRITERIA, bidders, [card])
+    with pytest.raises(ScoreError) as twice:
+        check_cards(SCALE, CRITERIA, bidders, [Card("1", "alfa", "b", 1, {"prijs": 7, "plan": 8})] * 2)
+    assert twice.value.code is E.DUPLICATE_CARD
