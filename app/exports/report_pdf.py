@@ -3,16 +3,19 @@
 Page 1 is the advice in short (ranking, robustness verdict, participation); then the method and weights,
 one section per bidder with distribution bars, participation, the process log and the integrity block.
 
-What keeps WeasyPrint fast (20 bidders × 1,000 cards in well under a second, see
-``bench/report_generation.py``): bars are SVG rectangles only, their numbers are one line of HTML text
-below them (SVG ``<text>`` costs milliseconds per label); tables have a fixed layout (no min/max-content
-pass over every cell); comments flow as one paragraph per bidder (a list of a thousand items costs
-seconds); and no ``overflow-wrap: anywhere``, which makes every word a break opportunity.
+What keeps WeasyPrint fast (see ``bench/report_generation.py``): bars are SVG rectangles only, their
+numbers are one line of HTML text below them (SVG ``<text>`` costs milliseconds per label); each bar is an
+``<img>`` with the SVG in a ``data:`` URL, so WeasyPrint's pure-Python HTML parser and its CSS cascade never
+see the bar's rectangles (an inline ``<svg>`` went through both, then was serialised and parsed again as
+SVG); tables have a fixed layout (no min/max-content pass over every cell); comments flow as one paragraph
+per bidder (a list of a thousand items costs seconds); and no ``overflow-wrap: anywhere``, which makes every
+word a break opportunity.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import render_template
 from flask_babel import force_locale
@@ -32,6 +35,13 @@ def criterion_bar(criterion: CriterionLine) -> Markup:
     return Markup(svg)  # noqa: S704 - built from escaped parts in app.exports.charts
 
 
+def criterion_bar_image(criterion: CriterionLine) -> Markup:
+    """:func:`criterion_bar` as an ``<img>`` of a ``data:`` URL, for the PDF (see the module docstring);
+    its alt text is the bar's title, the shares."""
+    return Markup('<img class="chart distribution" alt="{}" src="data:image/svg+xml,{}">').format(
+        f"{criterion.name}: {labels.shares(criterion)}", quote(criterion_bar(criterion), safe="/:=,."))
+
+
 def template_context(report: Report) -> dict[str, Any]:
     """What ``reports/_body.html`` needs; call inside ``force_locale(report.language)``."""
     return {"report": report, "counted": report.counted, "labels": labels, "bar": criterion_bar,
@@ -41,7 +51,8 @@ def template_context(report: Report) -> dict[str, Any]:
 def report_html(report: Report) -> str:
     """The filled print template (``compact``: comments as one paragraph per bidder)."""
     with force_locale(report.language):
-        return render_template("print/report.html", compact=True, **template_context(report))
+        return render_template("print/report.html", compact=True,
+                               **{**template_context(report), "bar": criterion_bar_image})
 
 
 def report_pdf(report: Report) -> bytes:
