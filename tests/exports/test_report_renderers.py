@@ -143,14 +143,17 @@ def test_pdf_reads_back(app, tmp_path, language: str, words: tuple[str, ...]) ->
 
 def test_pdf_bars_are_rectangles_with_their_shares_as_text(app) -> None:
     """The bars are SVG images of rectangles only (SVG text is slow in WeasyPrint), kept out of the HTML
-    as ``data:`` URLs; every share is printed beside them instead, and is the image's alt text."""
+    as ``data:`` URLs; every share is printed beside them instead, and is the image's alt text. One legend
+    says which colour is which value."""
     with app.test_request_context():
         html = report_html(payload_report())
-    bars = [unquote(url) for url in re.findall(r'src="data:image/svg\+xml,([^"]*)"', html)]
-    assert len(bars) == 4  # two bidders × two criteria
-    assert all("<rect" in bar and "<text" not in bar for bar in bars)
+    images = {alt: unquote(svg) for alt, svg in re.findall(r'alt="([^"]*)" src="data:image/svg\+xml,([^"]*)"', html)}
+    legend = images.pop("Kleuren van de schaal, van slechtst naar best")
+    assert ">1</text>" in legend and ">10</text>" in legend
+    assert len(images) == 4  # two bidders × two criteria
+    assert all("<rect" in bar and "<text" not in bar for bar in images.values())
     assert "<svg" not in html and "<rect" not in html
-    assert 'alt="Prijs: 5: 33% · 6: 33% · 7: 33%"' in html
+    assert "Prijs: 5: 33% · 6: 33% · 7: 33%" in images
     # bidder a, Prijs: 5, 6, 7, 5, 6, 7 (group weight 1 each) → a third each
     assert "5: 33% · 6: 33% · 7: 33%" in html
     assert "7: 100% — 6 " in html  # bidder b, Prijs: everyone gave 7
