@@ -88,6 +88,15 @@ def test_html_escapes_names_and_comments(app) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;b&gt;vet&lt;/b&gt;" in html
 
 
+def test_pdf_comments_never_start_a_line_with_a_separator_or_a_count(app) -> None:
+    """Comments flow as one paragraph; the " · " between them and the "(6×)" after a repeated one are
+    glued to the comment before, so a line never starts with either."""
+    with app.test_request_context():
+        html = report_html(payload_report())
+    assert "&lt;b&gt;vet&lt;/b&gt;&nbsp;(6×)" in html
+    assert "+1&nbsp;· -1" in html  # bidder a's comments, sorted
+
+
 def test_json_follows_the_schema_and_contains_the_numbers(app) -> None:
     item = payload_report()
     document = json.loads(render_report(item, "json").content)
