@@ -53,7 +53,8 @@ def distribution_bar(
     :param legend: with ``show_labels``, a row below the bar with each segment's share in percent (text in
         SVG is the slow part of a PDF: the advice report leaves it out and prints the numbers in tables).
 
-    An empty distribution (all weights zero) gives an outlined empty bar.
+    An empty distribution (all weights zero) gives an outlined empty bar; any other is drawn without the
+    outline, which its segments would cover exactly (every rectangle costs WeasyPrint time in a PDF).
     """
     total = float(sum(float(weight) for _, weight in segments))
     colours = scale_colours(len(segments))
@@ -62,8 +63,10 @@ def distribution_bar(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart distribution" role="img" '
         f'width="{width}" height="{height + legend_height}" viewBox="0 0 {width} {height + legend_height}">',
         f"<title>{escape(title)}</title>",
-        f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="#ffffff" stroke="#888888"/>',
     ]
+    if total <= 0:
+        parts.append(f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="#ffffff" '
+                     f'stroke="#888888"/>')
     x = 0.0
     for (text, weight), colour in zip(segments, colours, strict=True):
         if total <= 0 or float(weight) <= 0:

@@ -3,24 +3,28 @@
 Page 1 is the advice in short (ranking, robustness verdict, participation); then the method and weights,
 one section per bidder with distribution bars, participation, the process log and the integrity block.
 
-What keeps WeasyPrint fast (20 bidders × 1,000 cards in well under a second, see
-``bench/report_generation.py``): bars are SVG rectangles only, their numbers are one line of HTML text
-below them (SVG ``<text>`` costs milliseconds per label); tables have a fixed layout (no min/max-content
-pass over every cell); comments flow as one paragraph per bidder (a list of a thousand items costs
-seconds); and no ``overflow-wrap: anywhere``, which makes every word a break opportunity.
+What keeps WeasyPrint fast (see ``bench/report_generation.py``): bars are SVG rectangles only, their
+numbers are one line of HTML text below them (SVG ``<text>`` costs milliseconds per label); each bar is an
+``<img>`` with the SVG in a ``data:`` URL, so WeasyPrint's pure-Python HTML parser and its CSS cascade never
+see the bar's rectangles (an inline ``<svg>`` went through both, then was serialised and parsed again as
+SVG); tables have a fixed layout (no min/max-content pass over every cell); comments flow as one paragraph
+per bidder (a list of a thousand items costs seconds); and no ``overflow-wrap: anywhere``, which makes every
+word a break opportunity.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.domain.report import CriterionLine, Report
+from app.domain.report import Counted, CriterionLine, Report
 from app.exports import report_labels as labels
-from app.exports.charts import distribution_bar
+from app.exports.charts import distribution_bar, legend_svg
 from app.exports.pdf import html_to_pdf
 
 
@@ -32,16 +36,34 @@ def criterion_bar(criterion: CriterionLine) -> Markup:
     return Markup(svg)  # noqa: S704 - built from escaped parts in app.exports.charts
 
 
+def criterion_bar_image(criterion: CriterionLine) -> Markup:
+    """:func:`criterion_bar` as an image for the PDF (see :func:`_image`); its alt text is the shares."""
+    return _image(criterion_bar(criterion), f"{criterion.name}: {labels.shares(criterion)}")
+
+
+def scale_legend(counted: Counted) -> Markup:
+    """Which colour of the bars stands for which value of the scale (once per report: SVG text is slow)."""
+    return Markup(legend_svg(counted.scale, _("Colours of the scale, worst to best"), size=24))  # noqa: S704 - escaped in app.exports.charts
+
+
+def _image(svg: str, alt: str) -> Markup:
+    """An ``<img>`` of the SVG in a ``data:`` URL, for the PDF (see the module docstring)."""
+    return Markup('<img class="chart" alt="{}" src="data:image/svg+xml,{}">').format(alt, quote(svg, safe="/:=,."))
+
+
 def template_context(report: Report) -> dict[str, Any]:
     """What ``reports/_body.html`` needs; call inside ``force_locale(report.language)``."""
     return {"report": report, "counted": report.counted, "labels": labels, "bar": criterion_bar,
-            "verdict": labels.verdict_text(report.counted)}
+            "legend": scale_legend(report.counted), "verdict": labels.verdict_text(report.counted)}
 
 
 def report_html(report: Report) -> str:
-    """The filled print template (``compact``: comments as one paragraph per bidder)."""
+    """The filled print template (``compact``: comments as one paragraph per bidder; charts as images)."""
     with force_locale(report.language):
-        return render_template("print/report.html", compact=True, **template_context(report))
+        context = template_context(report)
+        context.update(bar=criterion_bar_image,
+                       legend=_image(scale_legend(report.counted), _("Colours of the scale, worst to best")))
+        return render_template("print/report.html", compact=True, **context)
 
 
 def report_pdf(report: Report) -> bytes:

@@ -240,7 +240,7 @@ def freeze(tender: Tender) -> None:
         tender.frozen_at = utcnow()
         audit.record(tender.event, "system", "tender_frozen",
                      f"{tender.scale_type} {tender.method} "
-                     + "; ".join(f"{c.name} {Decimal(c.weight).normalize()}" for c in tender.criteria))
+                     + "; ".join(f"{c.name} {Decimal(c.weight).normalize():f}" for c in tender.criteria))
 
 
 def _check_name(name: str, limit: int = 120) -> str:

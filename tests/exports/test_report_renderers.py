@@ -12,6 +12,7 @@ import subprocess
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
+from urllib.parse import unquote
 
 import jsonschema
 import openpyxl
@@ -87,6 +88,15 @@ def test_html_escapes_names_and_comments(app) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;b&gt;vet&lt;/b&gt;" in html
 
 
+def test_pdf_comments_never_start_a_line_with_a_separator_or_a_count(app) -> None:
+    """Comments flow as one paragraph; the " · " between them and the "(6×)" after a repeated one are
+    glued to the comment before, so a line never starts with either."""
+    with app.test_request_context():
+        html = report_html(payload_report())
+    assert "&lt;b&gt;vet&lt;/b&gt;&nbsp;(6×)" in html
+    assert "+1&nbsp;· -1" in html  # bidder a's comments, sorted
+
+
 def test_json_follows_the_schema_and_contains_the_numbers(app) -> None:
     item = payload_report()
     document = json.loads(render_report(item, "json").content)
@@ -141,10 +151,18 @@ def test_pdf_reads_back(app, tmp_path, language: str, words: tuple[str, ...]) ->
 
 
 def test_pdf_bars_are_rectangles_with_their_shares_as_text(app) -> None:
-    """The bars carry no SVG text (slow in WeasyPrint); every share is printed beside them instead."""
+    """The bars are SVG images of rectangles only (SVG text is slow in WeasyPrint), kept out of the HTML
+    as ``data:`` URLs; every share is printed beside them instead, and is the image's alt text. One legend
+    says which colour is which value."""
     with app.test_request_context():
         html = report_html(payload_report())
-    assert "<rect" in html and "<text" not in html
+    images = {alt: unquote(svg) for alt, svg in re.findall(r'alt="([^"]*)" src="data:image/svg\+xml,([^"]*)"', html)}
+    legend = images.pop("Kleuren van de schaal, van slechtst naar best")
+    assert ">1</text>" in legend and ">10</text>" in legend
+    assert len(images) == 4  # two bidders × two criteria
+    assert all("<rect" in bar and "<text" not in bar for bar in images.values())
+    assert "<svg" not in html and "<rect" not in html
+    assert "Prijs: 5: 33% · 6: 33% · 7: 33%" in images
     # bidder a, Prijs: 5, 6, 7, 5, 6, 7 (group weight 1 each) → a third each
     assert "5: 33% · 6: 33% · 7: 33%" in html
     assert "7: 100% — 6 " in html  # bidder b, Prijs: everyone gave 7

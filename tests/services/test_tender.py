@@ -64,6 +64,14 @@ def test_criterion_weight_must_be_above_zero(app, weight) -> None:
     assert tender.criteria == []
 
 
+def test_freeze_records_the_weights_as_plain_numbers(app) -> None:
+    """The process log printed "3E+1" for a weight of 30 (Decimal.normalize gives an exponent)."""
+    tender = make_tender(criteria=(("Kennis van de wijk", "30"), ("Haalbaar", "2.50")))
+    tenders.freeze(tender)
+    detail = db.session.scalars(sa.select(AuditEntry.detail).where(AuditEntry.action == "tender_frozen")).one()
+    assert detail.endswith("Kennis van de wijk 30; Haalbaar 2.5")
+
+
 def test_first_scoring_freezes_and_reset_discards_with_audit(app) -> None:
     tender = make_tender()
     issue(tender, 1)
