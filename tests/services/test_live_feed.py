@@ -4,6 +4,9 @@ snapshot on connect, on a reconnect, on structural changes and for a screen that
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,7 +32,7 @@ def _event(message: bytes) -> tuple[str, dict]:
 def _screen(app: Flask, found: Evening, audience: str = "screen") -> Iterator[tuple[str, dict]]:
     """One connected screen of this process, as the stream view runs it."""
     with live_feed.feed_for(app, hub(), found.event.id, audience) as feed:
-        for message in live_feed.messages(feed, found.event.live_version, WAIT):
+        for message in live_feed.messages(feed, found.event.live_version):
             assert not message.startswith(b":"), "a keep-alive instead of the change"
             yield _event(message)
 
@@ -117,7 +120,7 @@ def test_every_screen_writes_the_same_bytes_once_per_change(app) -> None:
     found = make_evening()
     on_stage(found)
     with live_feed.feed_for(app, hub(), found.event.id, "screen") as feed:
-        screens = [live_feed.messages(feed, found.event.live_version, WAIT) for _ in range(3)]
+        screens = [live_feed.messages(feed, found.event.live_version) for _ in range(3)]
         for screen in screens:
             next(screen)
         cast(found, 0)
@@ -132,7 +135,7 @@ def _connected(app: Flask, found: Evening) -> Iterator[tuple[live_feed.Feed, Ite
     """The feed of an event with nobody scoring, and one screen that has read its first snapshot."""
     on_stage(found, open_scoring=False)
     with live_feed.feed_for(app, hub(), found.event.id, "screen") as feed:
-        screen = live_feed.messages(feed, found.event.live_version, WAIT)
+        screen = live_feed.messages(feed, found.event.live_version)
         next(screen)
         yield feed, screen
 
@@ -169,3 +172,56 @@ def test_the_timer_is_stable_between_snapshots_and_brought_to_now_for_the_page(a
     assert timer["running"] and timer["at"] > 0
     shown = live_screen.timer_now(json.loads(first.body), timer["at"] + 90_000)
     assert shown["bidder"]["timer"]["elapsed"] == timer["elapsed"] + 90
+
+
+def test_a_quiet_feed_sends_keep_alives_to_every_screen(app) -> None:
+    found = make_evening()
+    on_stage(found, open_scoring=False)
+    with live_feed.feed_for(app, hub(), found.event.id, "screen", keepalive=0.05) as feed:
+        screen = live_feed.messages(feed, found.event.live_version)
+        next(screen)
+        first = feed.head
+        assert first.ready.wait(WAIT), "no keep-alive from a quiet feed"
+        assert first.data == live_feed.KEEPALIVE
+        assert next(screen).startswith(live_feed.KEEPALIVE)
+        screen.close()
+
+
+def _read(peer: socket.socket, ending: bytes) -> bytes:
+    """Bytes from ``peer`` until they end with ``ending`` (bounded by ``WAIT``)."""
+    peer.settimeout(WAIT)
+    data = b""
+    while not data.endswith(ending):
+        data += peer.recv(65536)
+    return data
+
+
+def test_the_pump_writes_changes_to_a_parked_socket_and_hands_back_a_closed_one(app) -> None:
+    found = make_evening()
+    on_stage(found)
+    ours, peer = socket.socketpair()
+    assert live_feed.direct_socket(ours, chunked=True) is None, "a blocking socket would stall the pump"
+    ours.setblocking(False)
+    direct = live_feed.direct_socket(ours, chunked=True)
+    assert direct is not None
+    written: list[bytes] = []
+    with live_feed.feed_for(app, hub(), found.event.id, "screen") as feed:
+        screen = threading.Thread(target=lambda: written.extend(
+            live_feed.messages(feed, found.event.live_version, direct)), daemon=True)
+        screen.start()
+        deadline = time.monotonic() + WAIT
+        while not feed.parked and time.monotonic() < deadline:  # the screen parks after its snapshot
+            time.sleep(0.01)
+        cast(found, 0)
+        framed = _read(peer, b"\n\n\r\n")
+        size, _, message = framed.partition(b"\r\n")
+        assert int(size, 16) == len(message) - 2
+        kind, delta = _event(message[:-2])
+        assert kind == "delta" and delta["cards"] == 1
+        assert [_event(each)[0] for each in written] == ["snapshot"], "the pump wrote the change, not the screen"
+        peer.close()
+        cast(found, 1)
+        screen.join(WAIT)
+        assert not screen.is_alive(), "the screen did not end when its peer was gone"
+        assert not feed.parked
+    ours.close()
