@@ -86,8 +86,10 @@ class Direct:
 
 def direct_socket(sock: socket.socket | None, chunked: bool) -> Direct | None:
     """A :class:`Direct` for the stream's socket if the pump may write to it: only a non-blocking socket
-    (gunicorn's gevent worker), so that a full send buffer can never stall the pump."""
-    if sock is None or os.get_blocking(sock.fileno()):
+    (gunicorn's gevent worker), so that a full send buffer can never stall the pump, and never a TLS
+    socket (gunicorn with ``certfile``; stdlib's and gevent's both have ``do_handshake``), whose bytes
+    must go through its encryption."""
+    if sock is None or hasattr(sock, "do_handshake") or os.get_blocking(sock.fileno()):
         return None
     return Direct(sock, chunked)
 

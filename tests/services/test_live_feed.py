@@ -4,7 +4,9 @@ snapshot on connect, on a reconnect, on structural changes and for a screen that
 from __future__ import annotations
 
 import json
+import os
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -202,6 +204,11 @@ def test_the_pump_writes_changes_to_a_parked_socket_and_hands_back_a_closed_one(
     ours, peer = socket.socketpair()
     assert live_feed.direct_socket(ours, chunked=True) is None, "a blocking socket would stall the pump"
     ours.setblocking(False)
+    tls = ssl.create_default_context().wrap_socket(socket.socket(), server_hostname="buurt.test",
+                                                      do_handshake_on_connect=False)
+    tls.setblocking(False)
+    assert live_feed.direct_socket(tls, chunked=True) is None, "TLS bytes must go through the TLS socket"
+    tls.close()
     direct = live_feed.direct_socket(ours, chunked=True)
     assert direct is not None
     written: list[bytes] = []
@@ -224,4 +231,41 @@ def test_the_pump_writes_changes_to_a_parked_socket_and_hands_back_a_closed_one(
         screen.join(WAIT)
         assert not screen.is_alive(), "the screen did not end when its peer was gone"
         assert not feed.parked
+    ours.close()
+
+
+def test_a_socket_that_cannot_take_a_whole_message_is_written_by_its_screen_and_parks_again(app) -> None:
+    found = make_evening()
+    on_stage(found)
+    ours, peer = socket.socketpair()
+    ours.settimeout(WAIT)  # non-blocking underneath, like a gevent socket: the pump may write to it
+    direct = live_feed.direct_socket(ours, chunked=False)
+    assert direct is not None
+    written: list[bytes] = []
+    with live_feed.feed_for(app, hub(), found.event.id, "screen") as feed:
+        screen = threading.Thread(target=lambda: written.extend(
+            live_feed.messages(feed, found.event.live_version, direct)), daemon=True)
+        screen.start()
+        deadline = time.monotonic() + WAIT
+        while not feed.parked and time.monotonic() < deadline:
+            time.sleep(0.01)
+        full = 0  # fill the socket's buffer: the pump's write of the next change cannot go through whole
+        try:
+            while True:
+                full += os.write(ours.fileno(), b" " * 4096)
+        except BlockingIOError:
+            pass
+        cast(found, 0)
+        received = _read(peer, b"\n\n")  # the screen writes what the pump could not, once the peer reads
+        assert len(received) > full and _event(received[full:].lstrip(b" "))[1]["cards"] == 1
+        while not feed.parked and time.monotonic() < deadline:  # caught up: parked again
+            time.sleep(0.01)
+        assert feed.parked == {direct}
+        cast(found, 1)
+        assert _event(_read(peer, b"\n\n"))[1]["cards"] == 2
+        assert [_event(each)[0] for each in written] == ["snapshot"], "the screen yielded no message itself"
+        peer.close()
+        cast(found, 2)
+        screen.join(WAIT)
+        assert not screen.is_alive()
     ours.close()
