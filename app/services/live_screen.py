@@ -91,7 +91,7 @@ def build_snapshot(event_id: int, audience: str, pid: int) -> Snapshot:
     if row is None:
         gone = {"version": -1, "gone": True}
         return Snapshot(-1, json.dumps(gone), gone)
-    event, tender = row.tuple()
+    event, tender = row
     version = event.live_version
     bidder = db.session.get(Bidder, tender.current_bidder_id) if tender and tender.current_bidder_id else None
     counts = db.session.execute(counts_of, {"event": event.id, "tender": tender.id if tender else None,
