@@ -198,6 +198,27 @@ def _read(peer: socket.socket, ending: bytes) -> bytes:
     return data
 
 
+def _until_parked(feed: live_feed.Feed) -> None:
+    """Wait (bounded by ``WAIT``) until a screen of ``feed`` has parked."""
+    deadline = time.monotonic() + WAIT
+    while not feed.parked and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+@contextmanager
+def _parked_screen(app: Flask, found: Evening, direct: live_feed.Direct) -> Iterator[
+        tuple[live_feed.Feed, threading.Thread, list[bytes]]]:
+    """A screen on a thread with ``direct`` as its socket, parked after its snapshot; what it yielded
+    itself (rather than the pump writing it) goes into the list."""
+    written: list[bytes] = []
+    with live_feed.feed_for(app, hub(), found.event.id, "screen") as feed:
+        screen = threading.Thread(target=lambda: written.extend(
+            live_feed.messages(feed, found.event.live_version, direct)), daemon=True)
+        screen.start()
+        _until_parked(feed)
+        yield feed, screen, written
+
+
 def test_the_pump_writes_changes_to_a_parked_socket_and_hands_back_a_closed_one(app) -> None:
     found = make_evening()
     on_stage(found)
@@ -211,14 +232,7 @@ def test_the_pump_writes_changes_to_a_parked_socket_and_hands_back_a_closed_one(
     tls.close()
     direct = live_feed.direct_socket(ours, chunked=True)
     assert direct is not None
-    written: list[bytes] = []
-    with live_feed.feed_for(app, hub(), found.event.id, "screen") as feed:
-        screen = threading.Thread(target=lambda: written.extend(
-            live_feed.messages(feed, found.event.live_version, direct)), daemon=True)
-        screen.start()
-        deadline = time.monotonic() + WAIT
-        while not feed.parked and time.monotonic() < deadline:  # the screen parks after its snapshot
-            time.sleep(0.01)
+    with _parked_screen(app, found, direct) as (feed, screen, written):
         cast(found, 0)
         framed = _read(peer, b"\n\n\r\n")
         size, _, message = framed.partition(b"\r\n")
@@ -241,14 +255,7 @@ def test_a_socket_that_cannot_take_a_whole_message_is_written_by_its_screen_and_
     ours.settimeout(WAIT)  # non-blocking underneath, like a gevent socket: the pump may write to it
     direct = live_feed.direct_socket(ours, chunked=False)
     assert direct is not None
-    written: list[bytes] = []
-    with live_feed.feed_for(app, hub(), found.event.id, "screen") as feed:
-        screen = threading.Thread(target=lambda: written.extend(
-            live_feed.messages(feed, found.event.live_version, direct)), daemon=True)
-        screen.start()
-        deadline = time.monotonic() + WAIT
-        while not feed.parked and time.monotonic() < deadline:
-            time.sleep(0.01)
+    with _parked_screen(app, found, direct) as (feed, screen, written):
         full = 0  # fill the socket's buffer: the pump's write of the next change cannot go through whole
         try:
             while True:
@@ -258,8 +265,7 @@ def test_a_socket_that_cannot_take_a_whole_message_is_written_by_its_screen_and_
         cast(found, 0)
         received = _read(peer, b"\n\n")  # the screen writes what the pump could not, once the peer reads
         assert len(received) > full and _event(received[full:].lstrip(b" "))[1]["cards"] == 1
-        while not feed.parked and time.monotonic() < deadline:  # caught up: parked again
-            time.sleep(0.01)
+        _until_parked(feed)  # caught up: parked again
         assert feed.parked == {direct}
         cast(found, 1)
         assert _event(_read(peer, b"\n\n"))[1]["cards"] == 2
