@@ -84,16 +84,15 @@ def build_snapshot(event_id: int, audience: str, pid: int) -> Snapshot:
 
     Built once per change and process (for every screen), and then mostly spent building SQL in Python:
     so three statements, built once and reused with parameters (:func:`_statements`): the event with its
-    tender, every count in one statement (scalar subqueries), the approved questions; and the bidder on
-    stage by primary key."""
-    event_and_tender, counts_of, questions_of = _statements()
-    row = db.session.execute(event_and_tender, {"event": event_id}).first()
+    tender and the bidder on stage, every count in one statement (scalar subqueries), the approved
+    questions."""
+    on_stage, counts_of, questions_of = _statements()
+    row = db.session.execute(on_stage, {"event": event_id}).first()
     if row is None:
         gone = {"version": -1, "gone": True}
         return Snapshot(-1, json.dumps(gone), gone)
-    event, tender = row
+    event, tender, bidder = row
     version = event.live_version
-    bidder = db.session.get(Bidder, tender.current_bidder_id) if tender and tender.current_bidder_id else None
     counts = db.session.execute(counts_of, {"event": event.id, "tender": tender.id if tender else None,
                                             "bidder": bidder.id if bidder else None}).one()._mapping
     body: dict[str, Any] = {
@@ -121,7 +120,7 @@ def build_snapshot(event_id: int, audience: str, pid: int) -> Snapshot:
 
 
 @functools.cache
-def _statements() -> tuple[sa.Select[Event, Tender], sa.Select[Any], sa.Select[Question]]:
+def _statements() -> tuple[sa.Select[Event, Tender, Bidder], sa.Select[Any], sa.Select[Question]]:
     """The snapshot's statements with parameters ``event``, ``tender``, ``bidder`` (``None`` when there is
     none: its counts are then 0). Counts: tickets in use; the tender's bidders and all its cards (for the
     results key); the bidder's cards and its reactions per kind (audience colour, never a score: see
@@ -141,8 +140,9 @@ def _statements() -> tuple[sa.Select[Event, Tender], sa.Select[Any], sa.Select[Q
         *(count(Reaction.id, Reaction.bidder_id == bidder, Reaction.kind == kind).label(kind.value)
           for kind in ReactionKind),
     ]
-    return (sa.select(Event, Tender).outerjoin(Tender, Tender.event_id == Event.id).where(Event.id == event),
-            sa.select(*counts), live.approved_questions_query(bidder, PROJECTOR_QUESTIONS))
+    on_stage = (sa.select(Event, Tender, Bidder).outerjoin(Tender, Tender.event_id == Event.id)
+                .outerjoin(Bidder, Bidder.id == Tender.current_bidder_id).where(Event.id == event))
+    return on_stage, sa.select(*counts), live.approved_questions_query(bidder, PROJECTOR_QUESTIONS)
 
 
 def _json(value: Any) -> str:
