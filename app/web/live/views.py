@@ -167,8 +167,10 @@ def stream(public_id: str) -> Response:
     event_id, current = event.id, event.live_version
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     live_hub = hub()
-    direct = live_feed.direct_socket(request.environ.get("gunicorn.socket"),
-                                     chunked=request.environ.get("SERVER_PROTOCOL") not in ("HTTP/1.0", "HTTP/0.9"))
+    # a HEAD request has no body: gunicorn drops what the stream yields, the pump must not write either
+    sock = request.environ.get("gunicorn.socket") if request.method == "GET" else None
+    chunked = request.environ.get("SERVER_PROTOCOL") not in ("HTTP/1.0", "HTTP/0.9")
+    direct = live_feed.direct_socket(sock, chunked)
     # end the transaction and hand the connection back now; the app context's teardown then removes the
     # session before the first byte is streamed (the feed builds snapshots in short-lived sessions)
     db.session.rollback()
