@@ -1,17 +1,26 @@
 """Live fan-out: 1,000 projector screens on server-sent events while phones send score cards.
 
 gunicorn with the production config (2 gevent workers) on 127.0.0.1 and a scratch SQLite file; one client
-process (asyncio, raw sockets) holds 1,000 SSE streams and submits cards through the real phone form
-(GET the card, POST it). Two phases: cards at 10 per second, then as fast as 16 phones in parallel can send
-them. Reported per phase: screens held, delivered % (screen × card pairs seen), card→screen latency
-p50/p95/p99 (from the moment the card's POST was sent until a screen's snapshot counts it) and card
-submissions per second. Run with Redis pub/sub (``REDIS_URL``) and with the database watch.
+process (asyncio, raw sockets) holds 1,000 SSE streams, and phones in a process of their own submit cards
+through the real phone form (GET the card page, fill it in, POST it). Three phases:
+
+* **changes only**: 100 applause taps at 10 per second, committed by the bench process itself through
+  ``app.services.live.react`` (so published exactly as the app does), no HTTP request: the workers' CPU
+  is the fan-out alone (one snapshot per process and change, one write per screen), and change→screen is
+  the fan-out's own latency;
+* **10 cards/s**: each phone opens its card page beforehand and POSTs it at its due moment;
+* **max rate**: 16 phones GET and POST as fast as the server answers.
+
+Reported per phase: screens held, delivered % (screen × change pairs seen), latency p50/p95/p99 from the
+moment the change was sent (the card's POST) until a screen's message shows it, the same from the server's
+clock in that message (``now``, stamped when the message was built after the commit) until the screen
+read it (the delivery alone), card submissions per second and the workers' CPU per change.
 
 Card *n* is matched to the *n*-th card sent (by send time): exact at 10/s, an approximation when
 submissions overlap. Client and server share the machine's cores, so latencies include the client's own
-scheduling delay; the client is a bare asyncio protocol per screen (one regular-expression scan per chunk)
-and prints the CPU it used, so its share can be judged. Bounded: every phase has a deadline, the server
-is stopped by pid at the end.
+scheduling delay; the client is a bare asyncio protocol per screen (one clock reading and two
+regular-expression scans per chunk) and prints the CPU it used, so its share can be judged. Bounded: every
+phase has a deadline, the server is stopped by pid at the end.
 
     python -m bench.live_fanout [--screens 1000] [--transport redis|database|both] [--cards 300]
 """
@@ -48,34 +57,46 @@ from bench._harness import (  # noqa: E402
 )
 
 CARDS = re.compile(rb'"cards":(\d+)')
+APPLAUSE = re.compile(rb'"applause":(\d+)')
+NOW = b'"now":'
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @dataclass
-class Screen:
-    """One SSE stream; ``counts``/``times`` record (card count, arrival time) each time the count went up."""
+class Seen:
+    """Each time a counter shown on a screen went up: the count, when the screen read it (``perf_counter``)
+    and the server's clock in that message (ms since the epoch)."""
 
     counts: list[int] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
+    stamps: list[int] = field(default_factory=list)
+
+    def arrival(self, count: int) -> tuple[float, int] | None:
+        index = bisect.bisect_left(self.counts, count)
+        return (self.times[index], self.stamps[index]) if index < len(self.times) else None
+
+
+@dataclass
+class Screen:
+    """One SSE stream: the card count and the applause count as they went up."""
+
+    cards: Seen = field(default_factory=Seen)
+    applause: Seen = field(default_factory=Seen)
     pid: str = ""
     open: bool = False
     transport: asyncio.BaseTransport | None = None
 
-    def arrival(self, count: int) -> float | None:
-        index = bisect.bisect_left(self.counts, count)
-        return self.times[index] if index < len(self.times) else None
-
 
 class ScreenReader(asyncio.Protocol):
     """The client side of one screen, kept as cheap as possible because it shares the cores with the
-    server: a bare protocol (no stream reader, no task per screen), one clock reading per chunk and one
-    regular-expression scan for ``"cards":N`` over the bytes (full snapshots and deltas alike)."""
+    server: a bare protocol (no stream reader, no task per screen), one clock reading per chunk and a
+    regular-expression scan for ``"cards":N`` and one for ``"applause":N`` over the bytes (full snapshots
+    and deltas alike); a message's ``"now":`` is only parsed when a count went up."""
 
     def __init__(self, screen: Screen, request: bytes, done: asyncio.Future[None]) -> None:
         self.screen, self.request, self.done = screen, request, done
         self.head = b""
         self.tail = b""
-        self.last = -1
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.screen.transport = transport
@@ -96,12 +117,14 @@ class ScreenReader(asyncio.Protocol):
             screen.pid = found.group(1).decode() if found else ""
             screen.open = True
         data = self.tail + data
-        for found in CARDS.finditer(data):
-            count = int(found.group(1))
-            if count > self.last:
-                screen.counts.append(count)
-                screen.times.append(now)
-                self.last = count
+        for pattern, seen in ((CARDS, screen.cards), (APPLAUSE, screen.applause)):
+            for found in pattern.finditer(data):
+                count = int(found.group(1))
+                if not seen.counts or count > seen.counts[-1]:
+                    at = data.rfind(NOW, 0, found.start()) + len(NOW)
+                    seen.counts.append(count)
+                    seen.times.append(now)
+                    seen.stamps.append(int(data[at:data.index(b",", at)]) if at >= len(NOW) else 0)
         self.tail = data[-24:]
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -133,15 +156,21 @@ def projector_cookie(url: str, event_id: int) -> str:
     return f"{public_id}|{cookie}"
 
 
-async def post_card(connection: Connection, evening: Evening, cookie: str, sent: list[float]) -> tuple[int, float]:
-    """GET the card page (CSRF token), then POST it; the POST's send time goes into ``sent``."""
-    path = f"/stem/kaart/{evening.bidder}"
-    status, headers, body = await connection.request("GET", path, {"Cookie": f"session={cookie}"})
+async def open_card(connection: Connection, evening: Evening, cookie: str) -> tuple[str, bytes] | None:
+    """GET the card page as a phone opening it: the session cookie and the filled-in form to POST."""
+    status, headers, body = await connection.request("GET", f"/stem/kaart/{evening.bidder}",
+                                                     {"Cookie": f"session={cookie}"})
     token = CSRF.search(body) if status == 200 else None
     if token is None:
-        return status, 0.0
-    cookie = session_cookie(headers, cookie)
+        return None
     form = urlencode(evening.answers | {"csrf_token": token.group(1).decode(), "comment": ""}).encode()
+    return session_cookie(headers, cookie), form
+
+
+async def post_card(connection: Connection, evening: Evening, cookie: str, form: bytes,
+                    sent: list[float]) -> tuple[int, float]:
+    """POST a filled-in card; its send time goes into ``sent``."""
+    path = f"/stem/kaart/{evening.bidder}"
     started = time.perf_counter()
     sent.append(started)
     status, _, _ = await connection.request("POST", path, {
@@ -164,8 +193,10 @@ def send_cards_process(port: int, evening: Evening, first: int, count: int, rate
 async def send_cards(port: int, evening: Evening, first: int, count: int, rate: float | None,
                      parallel: int, sent: list[float], statuses: list[int], post_seconds: list[float]) -> float:
     """Submit ``count`` cards with tickets ``first..``; at ``rate`` per second, or flat out with ``parallel``
-    phones. Returns the elapsed seconds."""
-    started = time.perf_counter()
+    phones. At a rate, a phone opens its card page ahead of time (people fill cards in before they send
+    them) and POSTs it at the card's due moment, so only the POST is on the clock and the rate holds as
+    long as the server keeps up. Returns the elapsed seconds."""
+    started = time.perf_counter() + (1.0 if rate is not None else 0.0)
     queue: asyncio.Queue[int] = asyncio.Queue()
     for index in range(first, first + count):
         queue.put_nowait(index)
@@ -175,18 +206,51 @@ async def send_cards(port: int, evening: Evening, first: int, count: int, rate: 
         try:
             while not queue.empty():
                 index = queue.get_nowait()
+                opened = await open_card(connection, evening, evening.cookies[index])
+                if opened is None:
+                    statuses.append(0)
+                    continue
                 if rate is not None:
                     due = started + (index - first) / rate
                     await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                status, posted = await post_card(connection, evening, evening.cookies[index], sent)
+                status, posted = await post_card(connection, evening, opened[0], opened[1], sent)
                 statuses.append(status)
                 post_seconds.append(posted)
         finally:
             connection.close()
 
-    workers = parallel if rate is None else max(4, int(rate))
+    # at a rate: enough phones that each has two seconds between its due moments
+    workers = parallel if rate is None else max(4, int(rate * 2))
     await asyncio.gather(*(phone() for _ in range(workers)))
     return time.perf_counter() - started
+
+
+def react_process(url: str, redis_url: str | None, evening: Evening, count: int,
+                  rate: float) -> tuple[list[float], float]:
+    """The changes-only phase: ``count`` applause taps at ``rate`` per second, each by another ticket,
+    committed through the app's own service (which publishes like a worker does: Redis when configured,
+    else the workers' database watch sees it). Returns when each was sent (before its transaction)."""
+    from app.extensions import db
+    from app.models import Event, Ticket
+    from app.services import live
+
+    app = make_app(url)
+    if redis_url:
+        app.config["REDIS_URL"] = redis_url
+    sent: list[float] = []
+    with app.app_context():
+        started = time.perf_counter()
+        for index in range(count):
+            time.sleep(max(0.0, started + index / rate - time.perf_counter()))
+            event = db.session.get(Event, evening.event_id)
+            ticket = db.session.get(Ticket, evening.ticket_ids[index])
+            assert event is not None
+            sent.append(time.perf_counter())
+            live.react(ticket, event, "applause")
+        elapsed = time.perf_counter() - started
+        db.session.remove()
+        db.engine.dispose()
+    return sent, elapsed
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -201,35 +265,43 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def phase_report(name: str, screens: list[Screen], sent: list[float], base: int, elapsed: float,
-                 statuses: list[int], post_seconds: list[float]) -> None:
+def phase_report(name: str, screens: list[Screen], which: str, sent: list[float], base: int, elapsed: float,
+                 statuses: list[int] | None = None, post_seconds: list[float] | None = None) -> None:
+    """Delivered %, change→screen (from the bench's send time) and message→screen (from the server's clock
+    in the message) for the ``which`` counter (``cards`` or ``applause``) of every screen."""
+    wall = time.time() - time.perf_counter()  # perf_counter → seconds since the epoch, like the server's ``now``
     sent = sorted(sent)
     latencies: list[float] = []
+    delivery: list[float] = []
     delivered = pairs = 0
     for offset, moment in enumerate(sent):
         count = base + offset + 1
         for screen in screens:
             pairs += 1
-            arrived = screen.arrival(count)
+            arrived = getattr(screen, which).arrival(count)
             if arrived is not None:
                 delivered += 1
-                latencies.append(max(0.0, arrived - moment))
+                latencies.append(max(0.0, arrived[0] - moment))
+                if arrived[1]:
+                    delivery.append(max(0.0, arrived[0] + wall - arrived[1] / 1000))
     held = sum(screen.open for screen in screens)
-    ok = sum(status == 302 for status in statuses)
-    print(f"  {name}: {len(sent)} cards in {elapsed:5.1f} s = {len(sent) / elapsed:6.1f} cards/s "
-          f"({ok} accepted); screens held {held}/{len(screens)}; delivered "
-          f"{100 * delivered / max(pairs, 1):6.2f} % of {pairs} screen×card pairs")
-    print(f"    card→screen {latency_text(latencies)}  (max {max(latencies, default=0) * 1000:.0f} ms)")
-    print(f"    card POST   {latency_text(post_seconds)}")
+    accepted = f" ({sum(status == 302 for status in statuses)} accepted)" if statuses is not None else ""
+    print(f"  {name}: {len(sent)} changes in {elapsed:5.1f} s = {len(sent) / elapsed:6.1f} per s{accepted}; "
+          f"screens held {held}/{len(screens)}; delivered {100 * delivered / max(pairs, 1):6.2f} % of {pairs} "
+          f"screen×change pairs")
+    print(f"    sent→screen    {latency_text(latencies)}  (max {max(latencies, default=0) * 1000:.0f} ms)")
+    print(f"    message→screen {latency_text(delivery)}  (server clock in the message → read by the screen)")
+    if post_seconds is not None:
+        print(f"    card POST      {latency_text(post_seconds)}")
 
 
 async def run(url: str, transport: str, screens_wanted: int, max_cards: int) -> None:
-    extra = {"REDIS_URL": REDIS_URL} if transport == "redis" else {}
-    slow_cards = 100
+    redis_url = REDIS_URL if transport == "redis" else None
+    slow_cards = reactions = 100
     evening = prepare_evening(url, slow_cards + max_cards)
     public_id, cookie = projector_cookie(url, evening.event_id).split("|", 1)
     phones = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-    with Server(url, workers=2, extra_env=extra) as server, phones:
+    with Server(url, workers=2, extra_env={"REDIS_URL": redis_url} if redis_url else {}) as server, phones:
         screens = [Screen() for _ in range(screens_wanted)]
         path = f"/live/{public_id}/stream"
         tasks = []
@@ -239,25 +311,32 @@ async def run(url: str, transport: str, screens_wanted: int, max_cards: int) -> 
             if index % 50 == 49:
                 await asyncio.sleep(0.05)
         deadline = time.perf_counter() + 90
-        while time.perf_counter() < deadline and sum(bool(s.counts) for s in screens) < screens_wanted:
+        while time.perf_counter() < deadline and sum(bool(s.cards.counts) for s in screens) < screens_wanted:
             await asyncio.sleep(0.2)
-        with_snapshot = sum(bool(s.counts) for s in screens)
+        with_snapshot = sum(bool(s.cards.counts) for s in screens)
         pids = {s.pid for s in screens if s.pid}
         print(f"[{transport}] {with_snapshot}/{screens_wanted} screens got their first snapshot in "
               f"{time.perf_counter() - connect_started:.1f} s, on {len(pids)} worker processes")
 
-        phases = (("10 cards/s", 0, slow_cards, 10.0), ("max rate", slow_cards, max_cards, None))
+        loop = asyncio.get_running_loop()
+        phases = (("changes only, 10/s", 0, reactions, 10.0), ("10 cards/s", 0, slow_cards, 10.0),
+                  ("max rate", slow_cards, max_cards, None))
         for name, first, count, rate in phases:
             workers = server.worker_pids()
             cpu_before, client_before, wall_before = cpu_seconds(workers), time.process_time(), time.perf_counter()
-            loop = asyncio.get_running_loop()
-            sent, statuses, post_seconds, elapsed = await asyncio.wait_for(loop.run_in_executor(
-                phones, send_cards_process, server.port, evening, first, count, rate, 16), 240)
-            await asyncio.sleep(4)
-            phase_report(name, screens, sent, first, elapsed, statuses, post_seconds)
+            if rate is not None and name.startswith("changes"):
+                sent, elapsed = await asyncio.wait_for(loop.run_in_executor(
+                    phones, react_process, url, redis_url, evening, count, rate), 240)
+                await asyncio.sleep(4)
+                phase_report(name, screens, "applause", sent, first, elapsed)
+            else:
+                sent, statuses, post_seconds, elapsed = await asyncio.wait_for(loop.run_in_executor(
+                    phones, send_cards_process, server.port, evening, first, count, rate, 16), 240)
+                await asyncio.sleep(4)
+                phase_report(name, screens, "cards", sent, first, elapsed, statuses, post_seconds)
             used = cpu_seconds(workers) - cpu_before
             client = time.process_time() - client_before
-            print(f"    server CPU {used:5.1f} s for {count} cards = {1000 * used / count:5.1f} ms per card "
+            print(f"    worker CPU {used:5.1f} s for {count} changes = {1000 * used / count:5.1f} ms per change "
                   f"(both workers; includes the fan-out to {len(screens)} screens and 4 s of idle screens); "
                   f"the screens' client used {client:4.1f} s CPU in {time.perf_counter() - wall_before:4.1f} s; "
                   f"load average {os.getloadavg()[0]:.1f}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -183,11 +184,15 @@ def vote_question(ticket: Ticket | None, event: Event, public_id: str) -> None:
 
 def approved_questions(bidder_id: int, limit: int | None = None) -> list[Question]:
     """Approved questions to a bidder, most votes first, then oldest first."""
+    return list(db.session.scalars(approved_questions_query(bidder_id, limit)))
+
+
+def approved_questions_query(bidder_id: Any, limit: int | None = None) -> sa.Select[Question]:
+    """The statement of :func:`approved_questions`; ``bidder_id`` may be a bound parameter (the live
+    snapshot builds it once and reuses it)."""
     query = (sa.select(Question).where(Question.bidder_id == bidder_id, Question.status == QuestionStatus.APPROVED)
              .order_by(Question.votes.desc(), Question.created_at, Question.id))
-    if limit is not None:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))
+    return query if limit is None else query.limit(limit)
 
 
 def pending_questions(event: Event) -> list[Question]:

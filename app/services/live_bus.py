@@ -8,7 +8,9 @@ When the session commits, a SQLAlchemy ``after_commit`` hook publishes ``(event 
   process runs one listener thread (a greenlet under gevent) that feeds the messages into its own hub;
 * without Redis, every process runs one watcher thread that polls the versions of the events that have
   screens in this process, one query for all of them every ``POLL_SECONDS``; a change committed by
-  another process is seen on its next poll.
+  another process is seen on its next poll. The query is built once and runs on a bare connection (no
+  app context, no ORM session), about a tenth of a millisecond, so it can run 20 times a second: the
+  poll adds 25 ms on average to a change's way to the other processes' screens.
 
 Screens never query per change: one pump per (event, audience) and process waits on the hub, takes the
 snapshot of the new version from a per-process cache (computed once per event, version and audience, see
@@ -37,8 +39,9 @@ from app.extensions import db
 from app.models import Event
 
 CHANNEL_PREFIX = "buurtstem:live:"
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.05
 PENDING_KEY = "live_changed_versions"
+VERSIONS = sa.select(Event.id, Event.live_version).where(Event.id.in_(sa.bindparam("ids", expanding=True)))
 log = logging.getLogger(__name__)
 
 
@@ -66,6 +69,7 @@ class Hub:
         self.feeds_lock = threading.Lock()
         self._watcher: threading.Thread | None = None
         self._redis: Any = None
+        self._engine: sa.Engine | None = None
         # one channel per database, so two installations sharing a Redis server never wake each other
         database = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
         self.channel = CHANNEL_PREFIX + hashlib.sha256(database.encode()).hexdigest()[:16]
@@ -165,7 +169,7 @@ class Hub:
             if self._watcher is not None and self._watcher.is_alive() and self.pid == os.getpid():
                 return
             self.pid = os.getpid()
-            self._redis = None
+            self._redis = self._engine = None
             target = self._listen_redis if self.app.config.get("REDIS_URL") else self._poll_database
             self._watcher = threading.Thread(target=target, name="live-watcher", daemon=True)
             self._watcher.start()
@@ -183,11 +187,11 @@ class Hub:
             time.sleep(POLL_SECONDS)
 
     def read_versions(self, event_ids: list[int]) -> dict[int, int]:
-        with self.app.app_context():
-            rows = db.session.execute(sa.select(Event.id, Event.live_version).where(Event.id.in_(event_ids)))
-            found = {event_id: version for event_id, version in rows}
-            db.session.remove()
-        return found
+        if self._engine is None:
+            with self.app.app_context():
+                self._engine = db.engine
+        with self._engine.connect() as connection:
+            return {event_id: version for event_id, version in connection.execute(VERSIONS, {"ids": event_ids})}
 
     def _listen_redis(self) -> None:
         """Feed Redis messages into this hub; reconnect with a pause if Redis goes away. After every

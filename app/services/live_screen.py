@@ -9,6 +9,7 @@ server-rendered results. Before the reveal ``results_key`` is ``None``, so not e
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from dataclasses import dataclass, field
@@ -20,10 +21,20 @@ from flask import Flask
 
 from app.domain import scoring
 from app.extensions import db
-from app.models import Bidder, Event, Scorecard, Tender, Ticket, TicketStatus
+from app.models import (
+    Bidder,
+    Event,
+    Question,
+    Reaction,
+    ReactionKind,
+    Scorecard,
+    Tender,
+    Ticket,
+    TicketStatus,
+)
 from app.services import live
 from app.services.live_bus import Cached, Hub
-from app.services.tender import bidders_of, cards_for_tally, criteria_of, method_of, scale_of, tender_for_event
+from app.services.tender import bidders_of, cards_for_tally, criteria_of, method_of, scale_of
 
 AUDIENCES = ("screen", "host")
 PROJECTOR_QUESTIONS = 5
@@ -69,41 +80,69 @@ def timer_now(state: dict[str, Any], now_ms: int) -> dict[str, Any]:
 
 def build_snapshot(event_id: int, audience: str, pid: int) -> Snapshot:
     """Read everything a screen shows in one go. The version is read first, so the content is at least
-    as new as the version it is labelled with."""
-    event = db.session.get(Event, event_id)
-    if event is None:
+    as new as the version it is labelled with.
+
+    Built once per change and process (for every screen), and then mostly spent building SQL in Python:
+    so three statements, built once and reused with parameters (:func:`_statements`): the event with its
+    tender and the bidder on stage, every count in one statement (scalar subqueries), the approved
+    questions."""
+    on_stage, counts_of, questions_of = _statements()
+    row = db.session.execute(on_stage, {"event": event_id}).first()
+    if row is None:
         gone = {"version": -1, "gone": True}
         return Snapshot(-1, json.dumps(gone), gone)
+    event, tender, bidder = row
     version = event.live_version
-    tender = tender_for_event(event)
-    tickets_in_use = db.session.scalar(sa.select(sa.func.count(Ticket.id)).where(
-        Ticket.event_id == event.id, Ticket.status == TicketStatus.USED)) or 0
+    counts = db.session.execute(counts_of, {"event": event.id, "tender": tender.id if tender else None,
+                                            "bidder": bidder.id if bidder else None}).one()._mapping
     body: dict[str, Any] = {
         "version": version, "pid": pid, "title": event.title, "phase": None, "bidder": None, "cards": 0,
-        "tickets_in_use": tickets_in_use, "revealed": False, "results_key": None, "reactions": None,
+        "tickets_in_use": counts["tickets_in_use"], "revealed": False, "results_key": None, "reactions": None,
         "questions": [],
     }
     if tender is not None:
         body["phase"] = tender.phase.value
-        bidder = db.session.get(Bidder, tender.current_bidder_id) if tender.current_bidder_id else None
         if bidder is not None:
             body["bidder"] = {"id": bidder.public_id, "name": bidder.name, "position": bidder.position + 1,
-                              "of": len(tender.bidders), "scoring": bidder.scoring_state.value,
+                              "of": counts["bidders"], "scoring": bidder.scoring_state.value,
                               "timer": _timer(bidder, tender.slot_seconds)}
-            body["cards"] = db.session.scalar(sa.select(sa.func.count(Scorecard.id)).where(
-                Scorecard.bidder_id == bidder.id)) or 0
-            body["reactions"] = live.reaction_counts(tender)[bidder.public_id]
+            body["cards"] = counts["cards"]
+            body["reactions"] = {kind.value: counts[kind.value] for kind in ReactionKind}
             body["questions"] = [{"id": q.public_id, "text": q.text, "votes": q.votes}
-                                 for q in live.approved_questions(bidder.id, PROJECTOR_QUESTIONS)]
+                                 for q in db.session.scalars(questions_of, {"bidder": bidder.id})]
         if tender.results_revealed_at is not None:
-            total = db.session.scalar(sa.select(sa.func.count(Scorecard.id)).where(
-                Scorecard.tender_id == tender.id)) or 0
             body["revealed"] = True
-            body["results_key"] = f"{tender.results_revealed_at.isoformat()}/{total}"
+            body["results_key"] = f"{tender.results_revealed_at.isoformat()}/{counts['all_cards']}"
     if audience == "host":
         body["pending"] = [{"id": q.public_id, "text": q.text, "bidder": q.bidder.name}
                            for q in live.pending_questions(event)]
     return Snapshot(version, _json(body), body)
+
+
+@functools.cache
+def _statements() -> tuple[sa.Select[Event, Tender, Bidder], sa.Select[Any], sa.Select[Question]]:
+    """The snapshot's statements with parameters ``event``, ``tender``, ``bidder`` (``None`` when there is
+    none: its counts are then 0). Counts: tickets in use; the tender's bidders and all its cards (for the
+    results key); the bidder's cards and its reactions per kind (audience colour, never a score: see
+    ``live.reaction_counts``). Questions: as ``live.approved_questions`` with the projector's limit."""
+
+    def count(column: Any, *where: Any) -> Any:
+        return sa.select(sa.func.count(column)).where(*where).scalar_subquery()
+
+    event: Any = sa.bindparam("event")
+    tender: Any = sa.bindparam("tender")
+    bidder: Any = sa.bindparam("bidder")
+    counts = [
+        count(Ticket.id, Ticket.event_id == event, Ticket.status == TicketStatus.USED).label("tickets_in_use"),
+        count(Bidder.id, Bidder.tender_id == tender).label("bidders"),
+        count(Scorecard.id, Scorecard.tender_id == tender).label("all_cards"),
+        count(Scorecard.id, Scorecard.bidder_id == bidder).label("cards"),
+        *(count(Reaction.id, Reaction.bidder_id == bidder, Reaction.kind == kind).label(kind.value)
+          for kind in ReactionKind),
+    ]
+    on_stage = (sa.select(Event, Tender, Bidder).outerjoin(Tender, Tender.event_id == Event.id)
+                .outerjoin(Bidder, Bidder.id == Tender.current_bidder_id).where(Event.id == event))
+    return on_stage, sa.select(*counts), live.approved_questions_query(bidder, PROJECTOR_QUESTIONS)
 
 
 def _json(value: Any) -> str:

@@ -14,7 +14,7 @@ from app.models.clock import utcnow
 from app.services import changes, live, live_screen
 from app.services.errors import Conflict, DomainError, Forbidden, TooManyAttempts
 from app.services.live_bus import Cached, hub
-from tests.live_helpers import make_evening, on_stage
+from tests.live_helpers import cast, close_all_and_reveal, make_evening, on_stage
 
 
 def test_projector_link_renewal_stops_the_old_link(app) -> None:
@@ -81,6 +81,23 @@ def test_snapshot_has_no_hidden_questions_and_no_results_before_the_reveal(app) 
     assert body["bidder"]["name"] == "Buurttuin" and body["cards"] == 0
     host_body = json.loads(live_screen.build_snapshot(found.event.id, "host", 1).body)
     assert host_body["pending"] == []
+
+
+def test_snapshot_counts_only_what_belongs_to_the_bidder_on_stage(app) -> None:
+    found = make_evening(ticket_count=4)
+    on_stage(found)
+    cast(found, 0)
+    live.react(found.ticket(0), found.event, "applause")
+    live.react(found.ticket(1), found.event, "heart")
+    on_stage(found)  # the next bidder: the first one's card and reactions are not its own
+    cast(found, 1)
+    live.react(found.ticket(2), found.event, "applause")
+    body = json.loads(live_screen.build_snapshot(found.event.id, "screen", 1).body)
+    assert body["bidder"]["name"] == "Speeltuin" and body["bidder"]["of"] == 2 and body["bidder"]["position"] == 2
+    assert body["cards"] == 1 and body["reactions"] == {"applause": 1, "heart": 0, "thinking": 0}
+    close_all_and_reveal(found.tender)
+    revealed = json.loads(live_screen.build_snapshot(found.event.id, "screen", 1).body)
+    assert revealed["revealed"] and revealed["results_key"].endswith("/2")  # every card of the tender
 
 
 def test_commit_publishes_the_new_version_to_the_hub(app) -> None:

@@ -4,6 +4,11 @@ snapshot on connect, on a reconnect, on structural changes and for a screen that
 from __future__ import annotations
 
 import json
+import os
+import socket
+import ssl
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,7 +34,7 @@ def _event(message: bytes) -> tuple[str, dict]:
 def _screen(app: Flask, found: Evening, audience: str = "screen") -> Iterator[tuple[str, dict]]:
     """One connected screen of this process, as the stream view runs it."""
     with live_feed.feed_for(app, hub(), found.event.id, audience) as feed:
-        for message in live_feed.messages(feed, found.event.live_version, WAIT):
+        for message in live_feed.messages(feed, found.event.live_version):
             assert not message.startswith(b":"), "a keep-alive instead of the change"
             yield _event(message)
 
@@ -117,7 +122,7 @@ def test_every_screen_writes_the_same_bytes_once_per_change(app) -> None:
     found = make_evening()
     on_stage(found)
     with live_feed.feed_for(app, hub(), found.event.id, "screen") as feed:
-        screens = [live_feed.messages(feed, found.event.live_version, WAIT) for _ in range(3)]
+        screens = [live_feed.messages(feed, found.event.live_version) for _ in range(3)]
         for screen in screens:
             next(screen)
         cast(found, 0)
@@ -132,7 +137,7 @@ def _connected(app: Flask, found: Evening) -> Iterator[tuple[live_feed.Feed, Ite
     """The feed of an event with nobody scoring, and one screen that has read its first snapshot."""
     on_stage(found, open_scoring=False)
     with live_feed.feed_for(app, hub(), found.event.id, "screen") as feed:
-        screen = live_feed.messages(feed, found.event.live_version, WAIT)
+        screen = live_feed.messages(feed, found.event.live_version)
         next(screen)
         yield feed, screen
 
@@ -169,3 +174,104 @@ def test_the_timer_is_stable_between_snapshots_and_brought_to_now_for_the_page(a
     assert timer["running"] and timer["at"] > 0
     shown = live_screen.timer_now(json.loads(first.body), timer["at"] + 90_000)
     assert shown["bidder"]["timer"]["elapsed"] == timer["elapsed"] + 90
+
+
+def test_a_quiet_feed_sends_keep_alives_to_every_screen(app) -> None:
+    found = make_evening()
+    on_stage(found, open_scoring=False)
+    with live_feed.feed_for(app, hub(), found.event.id, "screen", keepalive=0.05) as feed:
+        screen = live_feed.messages(feed, found.event.live_version)
+        next(screen)
+        first = feed.head
+        assert first.ready.wait(WAIT), "no keep-alive from a quiet feed"
+        assert first.data == live_feed.KEEPALIVE
+        assert next(screen).startswith(live_feed.KEEPALIVE)
+        screen.close()
+
+
+def _read(peer: socket.socket, ending: bytes) -> bytes:
+    """Bytes from ``peer`` until they end with ``ending`` (bounded by ``WAIT``)."""
+    peer.settimeout(WAIT)
+    data = b""
+    while not data.endswith(ending):
+        data += peer.recv(65536)
+    return data
+
+
+def _until_parked(feed: live_feed.Feed) -> None:
+    """Wait (bounded by ``WAIT``) until a screen of ``feed`` has parked."""
+    deadline = time.monotonic() + WAIT
+    while not feed.parked and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+@contextmanager
+def _parked_screen(app: Flask, found: Evening, direct: live_feed.Direct) -> Iterator[
+        tuple[live_feed.Feed, threading.Thread, list[bytes]]]:
+    """A screen on a thread with ``direct`` as its socket, parked after its snapshot; what it yielded
+    itself (rather than the pump writing it) goes into the list."""
+    written: list[bytes] = []
+    with live_feed.feed_for(app, hub(), found.event.id, "screen") as feed:
+        screen = threading.Thread(target=lambda: written.extend(
+            live_feed.messages(feed, found.event.live_version, direct)), daemon=True)
+        screen.start()
+        _until_parked(feed)
+        yield feed, screen, written
+
+
+def test_the_pump_writes_changes_to_a_parked_socket_and_hands_back_a_closed_one(app) -> None:
+    found = make_evening()
+    on_stage(found)
+    ours, peer = socket.socketpair()
+    assert live_feed.direct_socket(ours, chunked=True) is None, "a blocking socket would stall the pump"
+    ours.setblocking(False)
+    tls = ssl.create_default_context().wrap_socket(socket.socket(), server_hostname="buurt.test",
+                                                      do_handshake_on_connect=False)
+    tls.setblocking(False)
+    assert live_feed.direct_socket(tls, chunked=True) is None, "TLS bytes must go through the TLS socket"
+    tls.close()
+    direct = live_feed.direct_socket(ours, chunked=True)
+    assert direct is not None
+    with _parked_screen(app, found, direct) as (feed, screen, written):
+        cast(found, 0)
+        framed = _read(peer, b"\n\n\r\n")
+        size, _, message = framed.partition(b"\r\n")
+        assert int(size, 16) == len(message) - 2
+        kind, delta = _event(message[:-2])
+        assert kind == "delta" and delta["cards"] == 1
+        assert [_event(each)[0] for each in written] == ["snapshot"], "the pump wrote the change, not the screen"
+        peer.close()
+        cast(found, 1)
+        screen.join(WAIT)
+        assert not screen.is_alive(), "the screen did not end when its peer was gone"
+        assert not feed.parked
+    ours.close()
+
+
+def test_a_socket_that_cannot_take_a_whole_message_is_written_by_its_screen_and_parks_again(app) -> None:
+    found = make_evening()
+    on_stage(found)
+    ours, peer = socket.socketpair()
+    ours.settimeout(WAIT)  # non-blocking underneath, like a gevent socket: the pump may write to it
+    direct = live_feed.direct_socket(ours, chunked=False)
+    assert direct is not None
+    with _parked_screen(app, found, direct) as (feed, screen, written):
+        full = 0  # fill the socket's buffer: the pump's write of the next change cannot go through whole
+        try:
+            while True:
+                full += os.write(ours.fileno(), b" " * 4096)
+        except BlockingIOError:
+            pass
+        cast(found, 0)
+        received = _read(peer, b"\n\n")  # the screen writes what the pump could not, once the peer reads
+        assert len(received) > full and _event(received[full:].lstrip(b" "))[1]["cards"] == 1
+        _until_parked(feed)  # caught up: parked again
+        assert feed.parked == {direct}
+        cast(found, 1)
+        assert _event(_read(peer, b"\n\n"))[1]["cards"] == 2
+        assert [_event(each)[0] for each in written] == ["snapshot"], "the screen yielded no message itself"
+        peer.close()
+        cast(found, 2)
+        screen.join(WAIT)
+        assert not screen.is_alive()
+    ours.close()

@@ -36,7 +36,6 @@ from app.web.live import bp
 from app.web.live.forms import ButtonForm, QuestionForm, ReactionForm
 
 HOSTS = (Role.HOST, Role.ADMIN)
-KEEPALIVE_SECONDS = 15.0
 PROJECTOR_SESSION_KEY = "projector_events"
 
 
@@ -159,12 +158,19 @@ def projector(public_id: str) -> BaseResponse | str:
 @bp.get("/<public_id>/stream")
 def stream(public_id: str) -> Response:
     """Server-sent events: the full snapshot first, then deltas (full snapshots on structural changes)
-    from this process's feed, keep-alives in between. The database session is closed before streaming."""
+    from this process's feed, keep-alives in between. The database session is closed before streaming.
+
+    Under gunicorn the feed's pump may write to the socket itself (``live_feed.Direct``), framed as
+    gunicorn frames this response: in HTTP/1.1 chunks, since a stream has no ``Content-Length``."""
     event, is_host = _screen_event(public_id, allow_ticket=True)
     audience = "host" if request.args.get("view") == "host" and is_host else "screen"
     event_id, current = event.id, event.live_version
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     live_hub = hub()
+    # a HEAD request has no body: gunicorn drops what the stream yields, the pump must not write either
+    sock = request.environ.get("gunicorn.socket") if request.method == "GET" else None
+    chunked = request.environ.get("SERVER_PROTOCOL") not in ("HTTP/1.0", "HTTP/0.9")
+    direct = live_feed.direct_socket(sock, chunked)
     # end the transaction and hand the connection back now; the app context's teardown then removes the
     # session before the first byte is streamed (the feed builds snapshots in short-lived sessions)
     db.session.rollback()
@@ -172,7 +178,7 @@ def stream(public_id: str) -> Response:
     def generate() -> Iterator[bytes]:
         with live_hub.subscription(event_id), live_feed.feed_for(app, live_hub, event_id, audience) as feed:
             yield b"retry: 2000\n\n"
-            yield from live_feed.messages(feed, current, KEEPALIVE_SECONDS)
+            yield from live_feed.messages(feed, current, direct)
 
     return Response(generate(), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no",
