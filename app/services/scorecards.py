@@ -191,8 +191,9 @@ def cast_scorecard(voter: Voter, bidder: Bidder | str, answers: Mapping[str, str
     text = check_comment(comment)
     if ticket is not None:
         tickets.mark_used(ticket, "phone")
-    events.mark_first_ballot(tender.event)
     card = _upsert_card(voter, tender, bidder, scores, text)
+    # rows are locked in the same order by every card (ticket, card, event): no deadlock on PostgreSQL
+    events.mark_first_ballot(tender.event)
     changes.changed(tender.event)
     db.session.commit()
     return card
