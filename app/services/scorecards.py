@@ -42,7 +42,8 @@ UPSERTS: dict[str, Callable[[type[Scorecard]], postgresql.Insert | sqlite.Insert
 class Voter:
     """Who sends a card: a ticket (``ticket_id``), or one browser through the open join link.
 
-    ``ticket`` is the ticket as the request loaded it, so storing the card does not select it again.
+    ``ticket`` is the ticket as the request loaded it, so storing the card does not select it again (it is
+    selected again when the card is stored through another session, e.g. another thread's).
     """
 
     event_id: int
@@ -179,7 +180,8 @@ def cast_scorecard(voter: Voter, bidder: Bidder | str, answers: Mapping[str, str
         raise Forbidden("wrong_event")
     ticket: Ticket | None = None
     if voter.ticket_id is not None:
-        ticket = tickets.usable(voter.ticket if voter.ticket is not None else db.session.get(Ticket, voter.ticket_id))
+        held = voter.ticket if voter.ticket is not None and voter.ticket in db.session else None
+        ticket = tickets.usable(held if held is not None else db.session.get(Ticket, voter.ticket_id))
         if ticket.event_id != voter.event_id:
             raise Forbidden("wrong_event")
     tender = bidder.tender
