@@ -316,24 +316,46 @@ class Submission:
     post_seconds: float
 
 
+@dataclass(frozen=True)
+class Form:
+    """A card form as a phone holds it after the GET: the session cookie and the page's CSRF token."""
+
+    cookie: str
+    token: str
+
+
+async def fetch_form(connection: Connection, evening: Evening, cookie: str) -> tuple[int, Form | None]:
+    """GET the card page with the ticket's session cookie; the status and the form (``None`` unless 200
+    with a CSRF token)."""
+    status, headers, body = await connection.request("GET", f"/stem/kaart/{evening.bidder}",
+                                                     {"Cookie": f"session={cookie}"})
+    token = CSRF.search(body) if status == 200 else None
+    if token is None:
+        return (status if status != 200 else -1), None
+    return status, Form(session_cookie(headers, cookie), token.group(1).decode())
+
+
+async def post_card(connection: Connection, evening: Evening, form: Form) -> int:
+    """POST the answers of a fetched form like a phone's browser would; 302 to the confirmation, or the
+    status (-2 for a 302 elsewhere)."""
+    path = f"/stem/kaart/{evening.bidder}"
+    body = urlencode(evening.answers | {"csrf_token": form.token, "comment": ""}).encode()
+    status, headers, _ = await connection.request("POST", path, {
+        "Cookie": f"session={form.cookie}", "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"http://{HOST}:{connection.port}", "Referer": f"http://{HOST}:{connection.port}{path}"}, body)
+    if status == 302 and not headers.get("location", "").endswith("/ontvangen"):
+        return -2
+    return status
+
+
 async def submit_card(connection: Connection, evening: Evening, cookie: str) -> Submission:
     """GET the card page (CSRF token, session), then POST the answers like a phone's browser would."""
-    path = f"/stem/kaart/{evening.bidder}"
     started = time.perf_counter()
-    status, headers, body = await connection.request("GET", path, {"Cookie": f"session={cookie}"})
+    status, form = await fetch_form(connection, evening, cookie)
     got = time.perf_counter()
-    if status != 200:
+    if form is None:
         return Submission(status, got - started, 0.0)
-    token = CSRF.search(body)
-    if token is None:
-        return Submission(-1, got - started, 0.0)
-    cookie = session_cookie(headers, cookie)
-    form = urlencode(evening.answers | {"csrf_token": token.group(1).decode(), "comment": ""}).encode()
-    status, headers, _ = await connection.request("POST", path, {
-        "Cookie": f"session={cookie}", "Content-Type": "application/x-www-form-urlencoded",
-        "Origin": f"http://{HOST}:{connection.port}", "Referer": f"http://{HOST}:{connection.port}{path}"}, form)
-    if status == 302 and not headers.get("location", "").endswith("/ontvangen"):
-        status = -2
+    status = await post_card(connection, evening, form)
     return Submission(status, got - started, time.perf_counter() - got)
 
 

@@ -189,6 +189,10 @@ def group_named(event: Event, name: str | None) -> VoterGroup:
 
 
 def mark_first_ballot(event: Event) -> None:
-    """Called by every feature that stores a ballot, inside its own transaction."""
+    """Called by every feature that stores a ballot, inside its own transaction, after the ballot's own
+    writes: those are flushed first, so the event row is the last row the transaction locks, as in
+    ``changes.changed``. Otherwise, on PostgreSQL, the first ballots of an evening (which lock the event
+    row first) and the next ones (which lock it last) can deadlock on a ticket or ballot row they share."""
     if event.first_ballot_at is None:
+        db.session.flush()
         event.first_ballot_at = utcnow()

@@ -1,7 +1,8 @@
 """How a change reaches every live screen, in this process and in the other worker processes.
 
-The rule: a command bumps ``Event.live_version`` with ``changes.changed(event)`` inside its transaction.
-When the session commits, a SQLAlchemy ``after_commit`` hook publishes ``(event id, new version)``:
+The rule: a command bumps ``Event.live_version`` with ``changes.changed(event)`` inside its transaction,
+which notes the new version in the session. When the session commits, a SQLAlchemy ``after_commit`` hook
+publishes ``(event id, new version)``:
 
 * to this process's :class:`Hub` at once, which wakes the screens of that event waiting here;
 * with ``REDIS_URL`` set, on the Redis channel ``buurtstem:live:<hash of the database URL>``; every
@@ -37,10 +38,10 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Event
+from app.services.changes import PENDING_KEY
 
 CHANNEL_PREFIX = "buurtstem:live:"
 POLL_SECONDS = 0.05
-PENDING_KEY = "live_changed_versions"
 VERSIONS = sa.select(Event.id, Event.live_version).where(Event.id.in_(sa.bindparam("ids", expanding=True)))
 log = logging.getLogger(__name__)
 
@@ -222,15 +223,6 @@ def hub() -> Hub:
 
 def init_app(app: Flask) -> None:
     app.extensions["live_hub"] = Hub(app)
-
-
-@sa.event.listens_for(Session, "after_flush")
-def _remember_changed_versions(session: Session, _context: Any) -> None:
-    for instance in session.dirty:
-        if isinstance(instance, Event):
-            added: Any = sa.inspect(instance).attrs.live_version.history.added
-            if added:
-                session.info.setdefault(PENDING_KEY, {})[instance.id] = int(added[-1])
 
 
 @sa.event.listens_for(Session, "after_commit")

@@ -131,13 +131,6 @@ def weight_percentages(tender: Tender) -> dict[int, Decimal]:
     return {c.id: (Decimal(c.weight) * 100 / total).quantize(Decimal("0.1")) for c in tender.criteria}
 
 
-def bidder_by_public_id(public_id: str) -> Bidder:
-    bidder: Bidder | None = db.session.scalar(sa.select(Bidder).where(Bidder.public_id == public_id))
-    if bidder is None:
-        raise NotFound("bidder_unknown")
-    return bidder
-
-
 def bidder_of(tender: Tender, public_id: str) -> Bidder:
     for bidder in tender.bidders:
         if bidder.public_id == public_id:

@@ -7,9 +7,10 @@ import threading
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import QuestionStatus
+from app.models import Event, QuestionStatus
 from app.models.clock import utcnow
 from app.services import changes, live, live_screen
 from app.services.errors import Conflict, DomainError, Forbidden, TooManyAttempts
@@ -111,6 +112,19 @@ def test_commit_publishes_the_new_version_to_the_hub(app) -> None:
     changes.changed(found.event)
     db.session.rollback()
     assert live_hub.version(found.event.id) == before + 1
+
+
+def test_a_version_raised_meanwhile_by_another_command_is_not_lost(app) -> None:
+    """Two phones' cards load the event at the same version; each must still commit a new version, or the
+    screens, woken once, never learn of the second card."""
+    found = make_evening()
+    before = found.event.live_version  # this command has loaded the event ...
+    with db.engine.begin() as other:  # ... when another one commits its own change
+        other.execute(sa.update(Event).where(Event.id == found.event.id).values(live_version=before + 1))
+    changes.changed(found.event)
+    db.session.commit()
+    assert found.event.live_version == before + 2
+    assert hub().version(found.event.id) == before + 2
 
 
 def test_a_waiting_screen_wakes_up_on_a_commit(app) -> None:

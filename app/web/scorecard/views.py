@@ -92,7 +92,7 @@ def card(bidder_id: str) -> Response | tuple[str, int]:
         form = request.form
         comment = form.get("comment", "")
         try:
-            scorecards.cast_scorecard(voter, bidder_id, answers_from(form, bidder.tender), comment)
+            scorecards.cast_scorecard(voter, bidder, answers_from(form, bidder.tender), comment)
         except CardRefused as refusal:
             names = {c.key: c.name for c in criteria_of(bidder.tender)}
             problems = {p.criterion: message_for(DomainError(
