@@ -40,23 +40,25 @@ argument, for a fixed selection sequence replayed at ``b' = b + d``:
    cannot move). A project without enough money left stays so while ``d * sum(s) < cost - money``.
    ``D`` is the minimum of these bounds over the whole run; integers ``d < D`` keep every decision.
 
-Exact rates (the numpy float pass). A second bound, often larger late in a run: while every decision
-and every split into voters who pay all they have ("poor") and the others stays the same, each voter's
-money is exactly affine in ``d``, with a *rate* (1 at the start; 0 after paying all they had; for the
-others ``rate + w * sum(rate_poor) / W_rich`` after each purchase, as the price falls by
-``sum(rate_poor) / W_rich`` per unit). Prices, factors ``rho / cost`` and money behind each project are
-then affine too, so each decision holds until the first crossing: a supporter's money per unit of weight
-meeting the price of a project (the split changes), another project's factor meeting the winner's, or the
-money of an unaffordable project's supporters reaching its cost. The minimum of those distances is a
-valid ``D`` as well; the float pass reports the larger of the two bounds (shrunk by a relative ``1e-6``).
-
 Funded projects are the same for every ``b`` in the interval, so one run per interval decides the
 completion exactly as stepping would; the tests compare both on small files and random instances.
 
-Engines: small instances use the plain Python pass (``_Run``, per-project supporter lists kept sorted);
-from ``_NUMPY_FROM`` supporter entries on, ``_FloatRun`` holds voters as *types* (same payments so far)
-and computes every project's price per round at once with numpy prefix sums. Both flag the same near
-ties; a near tie reruns the whole run in exact fractions (``_Run(exact=True)``, slope bound only).
+Reusing a prefix. The bound is kept per round and per project (``_Round.limits``: project ``q`` cannot
+beat round ``k``'s winner, or stays unaffordable, for ``d`` below its limit, given the same earlier
+rounds). Which voters form which class (same payments so far), and so each project's supporters as
+``(class, weight)`` counts, depend only on the earlier selections, not on ``b``; a run keeps that
+structure per round. The run at ``b + step`` then replays the previous run round by round: the projects
+whose limit is above ``step`` are proven to decide as before (their limits carry over less ``step``);
+only the winner and the *suspects* (limit at most ``step``) are priced at the new budget, from the shared
+structure. If every suspect still loses (or is still unaffordable) the round stands, the suspects get
+fresh limits and the winner's supporters are charged; the first round where a suspect wins, or where
+nothing was affordable and something now is, is decided again from the stored structure, and so is
+everything after it. Most consecutive runs of a completion differ only near their end, or not at all.
+
+A single float pass decides (``_Run``: per-project supporter entries kept sorted by money per unit of
+weight, so a price walks only the voters who cannot pay it in full). Every comparison, replayed or not,
+within a relative ``1e-9`` of a tie makes the whole run start over in exact fractions
+(``_Run(exact=True)``, from round 0); float limits are shrunk by a relative ``1e-6`` before use.
 """
 
 from __future__ import annotations
@@ -64,11 +66,9 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, insort
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from fractions import Fraction
-from functools import cached_property
-
-import numpy as np
 
 from app.domain.budget.instance import Instance
 
@@ -101,11 +101,6 @@ class _Prepared:
     ballots: tuple[tuple[tuple[int, int], ...], ...]
     supporters: tuple[tuple[tuple[int, int], ...], ...]
     n_voters: int
-
-    @cached_property
-    def arrays(self) -> _Arrays:
-        """The numpy form of the instance for the float pass, built on first use."""
-        return _arrays(self)
 
 
 def prepare(instance: Instance) -> _Prepared:
@@ -146,21 +141,25 @@ def mes_run(instance: Instance | _Prepared, per_voter_budget: int, *, exact: boo
     funded sequence is replayed in fractions).
     """
     prep = instance if isinstance(instance, _Prepared) else prepare(instance)
-    run = _decide(prep, per_voter_budget, exact=exact)
+    run, _ = _decide(prep, per_voter_budget, exact=exact)
     return _replay_exact(prep, run)
 
 
-def _decide(prep: _Prepared, per_voter_budget: int, *, exact: bool = False) -> MesRun:
+def _decide(
+    prep: _Prepared, per_voter_budget: int, base: Sequence[_Round] = (), step: int = 0, *, exact: bool = False
+) -> tuple[MesRun, list[_Round]]:
+    """Decide one run (float pass, exact rerun on a near tie) and return it with its rounds.
+
+    ``base`` are the rounds of the run at ``per_voter_budget - step``; the float pass replays the ones its
+    bounds prove unchanged instead of deciding them again. The exact rerun always starts from round 0.
+    """
     if not exact:
-        fast: _Run | _FloatRun
-        if sum(map(len, prep.supporters)) < _NUMPY_FROM:
-            fast = _Run(prep, per_voter_budget, exact=False)
-        else:
-            fast = _FloatRun(prep, prep.arrays, per_voter_budget)
+        fast = _Run(prep, per_voter_budget, exact=False, base=base, step=step)
         result = fast.result()
         if not fast.close:
-            return result
-    return _Run(prep, per_voter_budget, exact=True).result()
+            return result, fast.rounds
+    slow = _Run(prep, per_voter_budget, exact=True)
+    return slow.result(), slow.rounds
 
 
 def _replay_exact(prep: _Prepared, run: MesRun) -> MesRun:
@@ -212,12 +211,44 @@ def _replay_exact(prep: _Prepared, run: MesRun) -> MesRun:
 
 
 Real = Fraction | float
+Entries = dict[tuple[int, int], int]
 _TOLERANCE = 1e-9
-_NUMPY_FROM = 10**12
-"""Supporter entries from which the numpy float pass is used. It is about 3-13x faster from 2,500 entries on,
-but a property test found an instance where it funds one project fewer than the plain pass (2026-11-24),
-so until that is understood every real election takes the plain pass, which the references confirm."""
 _SHRINK = 1e-6
+
+
+@dataclass(frozen=True)
+class _Round:
+    """What a run did in one round, kept so the next run of the completion can replay it.
+
+    ``entries`` (per project, its supporters as ``(class, weight) -> voters``), ``group_class`` and
+    ``classes`` describe the voters at the round's start; they follow from the earlier selections alone,
+    not from the per-voter budget, so later runs share them (and nobody changes them). ``splits`` are the
+    ``(class, weight)`` buckets of the winner's supporters in the order their new classes were made.
+    ``dropped`` are the projects found unaffordable in the round, ``chosen`` is ``None`` in the last round
+    (nothing affordable). ``limits`` hold, per project that could change the round (beat the winner, or
+    become affordable when dropped), the distance it is proven not to, before the float shrink; the
+    round's part of the bound ``D`` is their minimum.
+    """
+
+    chosen: int | None
+    dropped: tuple[int, ...]
+    limits: tuple[tuple[int, Real], ...]
+    entries: tuple[Entries, ...]
+    group_class: tuple[int, ...]
+    classes: int
+    splits: tuple[tuple[int, int], ...]
+
+    @property
+    def limit(self) -> Real | None:
+        """The smallest of ``limits`` (``None``: no decision in the round can change)."""
+        return min((limit for _, limit in self.limits), default=None)
+
+
+def _safe(limit: Real) -> Real:
+    """A float limit shrunk by a relative ``1e-6`` to stay on the safe side of rounding; exact ones as they are."""
+    if isinstance(limit, Fraction):
+        return limit
+    return max(0.0, limit * (1 - _SHRINK) - _SHRINK)
 
 
 class _Run:
@@ -226,9 +257,14 @@ class _Run:
     price only walks the entries that cannot pay it in full.
 
     With ``exact=False`` numbers are floats and ``close`` records whether any decision was nearly tied;
-    the bound ``stable_for`` is then shrunk by a relative ``1e-6`` to stay on the safe side."""
+    the bound ``stable_for`` is then shrunk by a relative ``1e-6`` to stay on the safe side.
 
-    def __init__(self, prep: _Prepared, b: int, *, exact: bool) -> None:
+    ``base`` and ``step``: the rounds of the run at ``b - step``. The rounds before the first one whose
+    safe limit is at most ``step`` make the same decisions here (module docstring, "Reusing a prefix"):
+    they are replayed (the winner's price and its supporters' new money, nothing else), their limits
+    carried over less ``step``, and deciding starts at that round from its shared structure."""
+
+    def __init__(self, prep: _Prepared, b: int, *, exact: bool, base: Sequence[_Round] = (), step: int = 0) -> None:
         self.prep = prep
         self.b = b
         self.exact = exact
@@ -237,32 +273,128 @@ class _Run:
         num = self.num
         self.money: list[Real] = [num(b)]
         self.slope: list[Real] = [num(1)]
-        self.group_class = [0] * len(prep.ballots)
         n = len(prep.ids)
-        self.entries: list[dict[tuple[int, int], int]] = [defaultdict(int) for _ in range(n)]
+        self.alive = set(range(n))
+        self.winners: list[int] = []
+        self.funded: set[int] = set()
+        self.rounds: list[_Round] = []
+        self.owned: set[int] = set()
+        """Projects whose entries were copied in this round (the round's snapshot holds the others)."""
         self.order: list[list[tuple[Real, int, int]]] = [[] for _ in range(n)]
         self.total_money: list[Real] = [num(0)] * n
         self.total_slope: list[Real] = [num(0)] * n
+        self.finished = False
+        if base and not exact:
+            self.finished = self._replay(base, step)
+            return
+        self.group_class = [0] * len(prep.ballots)
+        self.entries: list[Entries] = [{} for _ in range(n)]
         for j, sup in enumerate(prep.supporters):
             entries = self.entries[j]
-            count = 0
             for g, w in sup:
-                entries[(0, w)] += prep.multiplicity[g]
-                count += prep.multiplicity[g]
-            self.total_money[j] = num(count * b)
-            self.total_slope[j] = num(count)
-            self.order[j] = sorted((num(b) / w, 0, w) for (_, w) in entries)
+                entries[(0, w)] = entries.get((0, w), 0) + prep.multiplicity[g]
+        self._index(self.alive)
 
-    def price(self, j: int) -> tuple[Real, Real, int]:
+    def _index(self, projects: set[int]) -> None:
+        """Sort each project's entries by money per unit of weight and total its supporters' money."""
+        money, slope = self.money, self.slope
+        for j in projects:
+            entries = self.entries[j]
+            self.order[j] = sorted((money[c] / w, c, w) for (c, w) in entries)
+            self.total_money[j] = sum((count * money[c] for (c, _), count in entries.items()), self.num(0))
+            self.total_slope[j] = sum((count * slope[c] for (c, _), count in entries.items()), self.num(0))
+
+    def _replay(self, base: Sequence[_Round], step: int) -> bool:
+        """Replay the rounds of ``base`` that stay the same at ``step`` more; then take over the structure
+        at the first round that has to be decided again. :returns: whether every round stayed the same.
+
+        A round stays the same when each project whose carried limit is at most ``step`` (a *suspect*)
+        still loses to the winner, or is still unaffordable, at the new budget: only the winner and the
+        suspects are priced; the other limits carry over less ``step``, the suspects get fresh ones. A
+        project ``base`` had dropped that is affordable here stays a suspect in every later round."""
+        revived: set[int] = set()
+        for past in base:
+            alive = self.alive
+            suspects = revived.union(q for q, limit in past.limits if q in alive and _safe(limit) <= step)
+            kept = tuple((q, float(limit) - step) for q, limit in past.limits if q in alive and q not in suspects)
+            verified = self._verify(past, suspects)
+            if verified is None:
+                self.entries = list(past.entries)
+                self.group_class = list(past.group_class)
+                self._index(self.alive)
+                return False
+            fresh, short = verified
+            dropped = tuple(sorted(short.union(q for q in past.dropped if q not in suspects)))
+            self.rounds.append(replace(past, dropped=dropped, limits=kept + fresh))
+            self.alive.difference_update(dropped)
+            revived = (revived | suspects.intersection(past.dropped)) - short
+            if past.chosen is None:
+                return True
+            self.alive.discard(past.chosen)
+            self.funded.add(past.chosen)
+            self.winners.append(past.chosen)
+        return True  # not reached: a run's last round has no winner
+
+    def _verify(self, past: _Round, suspects: set[int]) -> tuple[tuple[tuple[int, Real], ...], set[int]] | None:
+        """Check a replayed round at this run's budget and charge its winner (see ``_replay``).
+
+        :returns: the fresh limits of the suspects and the suspects that are unaffordable, or ``None``
+            when the round's decisions change."""
+        prep, money = self.prep, self.money
+        fresh: list[tuple[int, Real]] = []
+        short: set[int] = set()
+        contenders: list[int] = []
+        for q in sorted(suspects):
+            cost = prep.costs[q]
+            entries = past.entries[q]
+            shortfall = cost - sum(count * money[c] for (c, _), count in entries.items())
+            if abs(shortfall) <= _TOLERANCE * cost:
+                self.close = True
+            if shortfall <= 0:
+                contenders.append(q)
+                continue
+            short.add(q)
+            total_slope = sum(count * self.slope[c] for (c, _), count in entries.items())
+            if total_slope > 0:
+                fresh.append((q, shortfall / total_slope))
+        chosen = past.chosen
+        if chosen is None:
+            return None if contenders else (tuple(fresh), short)
+        best_factor, best_plain, rho, slope_step = self._score(chosen, past.entries[chosen])
+        for q in contenders:
+            factor, plain, _, poor_slope_step = self._score(q, past.entries[q])
+            if (factor, q) < (best_factor, chosen):
+                return None
+            if not (plain and best_plain) and factor - best_factor <= _TOLERANCE * best_factor:
+                self.close = True
+            if poor_slope_step > 0:
+                fresh.append((q, (factor - best_factor) / (poor_slope_step / prep.costs[q])))
+        for old, w in past.splits:
+            pay = rho * w
+            if abs(float(money[old] - pay)) <= _TOLERANCE * float(pay):
+                self.close = True
+            money.append(0.0 if money[old] < pay else money[old] - pay)
+            self.slope.append(self.slope[old] + w * slope_step)
+        return tuple(fresh), short
+
+    def _score(self, j: int, entries: Entries) -> tuple[Real, bool, Real, Real]:
+        """A project's factor from its entries alone: the factor, whether nobody is short of money, the
+        price and the poor supporters' slope per unit of the others' weight."""
+        order = sorted((self.money[c] / w, c, w) for (c, w) in entries)
+        rho, poor_slope, rich_weight = self._price(j, entries, order)
+        plain = rich_weight == self.prep.weight_totals[j]
+        factor = 1 / self.num(rich_weight) if plain else rho / self.prep.costs[j]
+        return factor, plain, rho, poor_slope / rich_weight
+
+    def _price(self, j: int, entries: Entries, order: list[tuple[Real, int, int]]) -> tuple[Real, Real, int]:
         """The price per unit of weight for an affordable project, the slope sum of its poor
         supporters and the weight of the others."""
         cost = self.prep.costs[j]
         left_cost: Real = self.num(cost)
         rich_weight = self.prep.weight_totals[j]
         poor_slope: Real = self.num(0)
-        entries = self.entries[j]
         exact = self.exact
-        for ratio, c, w in self.order[j]:
+        for ratio, c, w in order:
             gap = ratio * rich_weight - left_cost
             if not exact and abs(float(gap)) <= _TOLERANCE * cost:
                 self.close = True
@@ -279,12 +411,13 @@ class _Run:
 
     def result(self) -> MesRun:
         prep = self.prep
-        alive = set(range(len(prep.ids)))
-        winners: list[int] = []
-        rhos: list[Real] = []
-        limits: list[Real] = []
+        alive = self.alive
         exact = self.exact
-        while True:
+        while not self.finished:
+            snapshot = tuple(self.entries), tuple(self.group_class), len(self.money)
+            self.owned = set()
+            limits: list[tuple[int, Real]] = []
+            dropped: list[int] = []
             scores: list[tuple[Real, int, Real, Real, Real, int]] = []
             for j in sorted(alive):
                 cost = prep.costs[j]
@@ -292,15 +425,17 @@ class _Run:
                 if not exact and abs(shortfall) <= _TOLERANCE * cost:
                     self.close = True
                 if shortfall > 0:
-                    alive.discard(j)
+                    dropped.append(j)
                     if self.total_slope[j] > 0:
-                        limits.append(shortfall / self.total_slope[j])
+                        limits.append((j, shortfall / self.total_slope[j]))
                     continue
-                rho, poor_slope, rich_weight = self.price(j)
+                rho, poor_slope, rich_weight = self._price(j, self.entries[j], self.order[j])
                 # Nobody short of money: the factor is exactly 1 / weight, the same float for equal weights.
                 factor = 1 / self.num(rich_weight) if rich_weight == prep.weight_totals[j] else rho / cost
                 scores.append((factor, j, poor_slope / (rich_weight * cost), rho, poor_slope, rich_weight))
+            alive.difference_update(dropped)
             if not scores:
+                self.rounds.append(_Round(None, tuple(dropped), tuple(limits), *snapshot, ()))
                 break
             best = min(scores)
             best_factor, chosen = best[0], best[1]
@@ -312,34 +447,35 @@ class _Run:
                 if not exact and not (plain and best_plain) and factor - best_factor <= _TOLERANCE * best_factor:
                     self.close = True
                 if drift > 0:
-                    limits.append((factor - best_factor) / drift)
+                    limits.append((j, (factor - best_factor) / drift))
             alive.discard(chosen)
             _, _, _, rho, poor_slope, rich_weight = best
-            winners.append(chosen)
-            rhos.append(rho)
-            self.fund(chosen, rho, poor_slope / rich_weight, set(winners))
-        chosen_set = set(winners)
-        money_left = {prep.ids[j]: Fraction(self.total_money[j]) for j in range(len(prep.ids)) if j not in chosen_set}
-        bound: Fraction | None = None
-        if limits:
-            low = min(limits)
-            bound = Fraction(low) if exact else Fraction(max(0.0, float(low) * (1 - _SHRINK) - _SHRINK))
+            self.winners.append(chosen)
+            self.funded.add(chosen)
+            splits = self.fund(chosen, rho, poor_slope / rich_weight)
+            self.rounds.append(_Round(chosen, tuple(dropped), tuple(limits), *snapshot, splits))
+        raw = [limit for past in self.rounds for _, limit in past.limits]
         return MesRun(
             per_voter_budget=self.b,
-            winners=tuple(prep.ids[j] for j in winners),
-            rhos=tuple(Fraction(rho) for rho in rhos),
-            money_left=money_left,
-            stable_for=bound,
-            spent=sum(prep.costs[j] for j in winners),
+            winners=tuple(prep.ids[j] for j in self.winners),
+            rhos=(),
+            money_left={},
+            stable_for=Fraction(_safe(min(raw))) if raw else None,
+            spent=sum(prep.costs[j] for j in self.winners),
         )
 
-    def fund(self, chosen: int, rho: Real, slope_step: Real, done: set[int]) -> None:
-        """Charge the supporters of ``chosen`` and move them to new classes in every project's index."""
+    def fund(self, chosen: int, rho: Real, slope_step: Real) -> tuple[tuple[int, int], ...]:
+        """Charge the supporters of ``chosen`` and move them to new classes in every unfunded project's
+        entries (a later run may find a dropped project affordable), and in the index of the live ones.
+
+        :returns: the (class, weight) buckets that became new classes, in order.
+        """
         prep = self.prep
         buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
         for g, w in prep.supporters[chosen]:
             buckets[(self.group_class[g], w)].append(g)
         zero = self.num(0)
+        funded, alive = self.funded, self.alive
         for (old, w), groups in buckets.items():
             old_money, old_slope = self.money[old], self.slope[old]
             pay = rho * w
@@ -355,271 +491,32 @@ class _Run:
                 self.group_class[g] = new
                 m = prep.multiplicity[g]
                 for q, wq in prep.ballots[g]:
-                    if q not in done:
+                    if q not in funded:
                         moved[(q, wq)] += m
             money_step, slope_delta = new_money - old_money, new_slope - old_slope
             for (q, wq), count in moved.items():
                 self._move(q, wq, old, new, count)
-                self.total_money[q] += count * money_step
-                self.total_slope[q] += count * slope_delta
+                if q in alive:
+                    self.total_money[q] += count * money_step
+                    self.total_slope[q] += count * slope_delta
+        return tuple(buckets)
 
     def _move(self, q: int, wq: int, old: int, new: int, count: int) -> None:
         entries, order = self.entries[q], self.order[q]
+        if q not in self.owned:  # the round's snapshot holds this dict: change a copy
+            entries = self.entries[q] = dict(entries)
+            self.owned.add(q)
         left = entries[(old, wq)] - count
+        entries[(new, wq)] = count
         if left:
             entries[(old, wq)] = left
         else:
             del entries[(old, wq)]
-            at = bisect_left(order, (self.money[old] / wq, old, wq))
-            del order[at]
-        entries[(new, wq)] = count
+        if q not in self.alive:
+            return
+        if not left:
+            del order[bisect_left(order, (self.money[old] / wq, old, wq))]
         insort(order, (self.money[new] / wq, new, wq))
-
-
-@dataclass(frozen=True)
-class _Arrays:
-    """The prepared instance as numpy arrays for the float pass (entries in group order)."""
-
-    levels: np.ndarray
-    entry_project: np.ndarray
-    entry_level: np.ndarray
-    group_start: np.ndarray
-    group_length: np.ndarray
-    multiplicity: np.ndarray
-    supporter_groups: tuple[np.ndarray, ...]
-    supporter_levels: tuple[np.ndarray, ...]
-    costs: np.ndarray
-    weight_totals: np.ndarray
-    initial_count: np.ndarray
-
-
-def _arrays(prep: _Prepared) -> _Arrays:
-    weights = sorted({w for ballot in prep.ballots for _, w in ballot})
-    level = {w: k for k, w in enumerate(weights)}
-    projects = [j for ballot in prep.ballots for j, _ in ballot]
-    levels_of = [level[w] for ballot in prep.ballots for _, w in ballot]
-    lengths = np.array([len(ballot) for ballot in prep.ballots], dtype=np.int64)
-    starts = np.zeros(len(prep.ballots), dtype=np.int64)
-    if len(lengths):
-        starts[1:] = np.cumsum(lengths)[:-1]
-    initial = np.zeros((len(weights), len(prep.ids)))
-    np.add.at(initial, (levels_of, projects), np.repeat(np.array(prep.multiplicity, dtype=np.float64), lengths))
-    return _Arrays(
-        levels=np.array(weights, dtype=np.float64),
-        entry_project=np.array(projects, dtype=np.int64),
-        entry_level=np.array(levels_of, dtype=np.int64),
-        group_start=starts,
-        group_length=lengths,
-        multiplicity=np.array(prep.multiplicity, dtype=np.float64),
-        supporter_groups=tuple(np.array([g for g, _ in sup], dtype=np.int64) for sup in prep.supporters),
-        supporter_levels=tuple(np.array([level[w] for _, w in sup], dtype=np.int64) for sup in prep.supporters),
-        costs=np.array(prep.costs, dtype=np.float64),
-        weight_totals=np.array(prep.weight_totals, dtype=np.float64),
-        initial_count=initial,
-    )
-
-
-class _FloatRun:
-    """The float pass of one run with numpy: the same decisions as ``_Run(exact=False)``, and a larger
-    stability bound from exact rates instead of slope bounds (module docstring, "Exact rates").
-
-    Voters are grouped into *types* (same payments so far, hence the same money and rate), and for each
-    weight level a matrix ``count[level, type, project]`` holds how many voters of a type give a project
-    that weight. Each round sorts the (type, level) slots by money per unit of weight once and finds, for
-    every project at the same time, the price by prefix sums: ``f(rho) = sum min(money, rho * w) - cost``
-    is non-decreasing, so the voters paying all they have are the slots before the first one where
-    ``f(ratio) >= 0``. Near ties set ``close`` exactly where ``_Run`` does.
-    """
-
-    def __init__(self, prep: _Prepared, arrays: _Arrays, b: int) -> None:
-        self.prep, self.a, self.b = prep, arrays, b
-        self.close = False
-
-    def result(self) -> MesRun:
-        prep, a = self.prep, self.a
-        n_levels, n_projects, n_groups = len(a.levels), len(prep.ids), len(prep.ballots)
-        capacity = 64
-        self.count = np.zeros((n_levels, capacity, n_projects))
-        self.count[:, 0, :] = a.initial_count
-        self.money = np.zeros(capacity)
-        self.rate = np.zeros(capacity)
-        self.slope = np.zeros(capacity)
-        self.population = np.zeros(capacity, dtype=np.int64)
-        self.money[0], self.rate[0], self.slope[0], self.population[0] = self.b, 1.0, 1.0, n_groups
-        n_types = 1
-        type_of = np.zeros(n_groups, dtype=np.int64)
-        alive = np.ones(n_projects, dtype=bool)
-        winners: list[int] = []
-        rhos: list[float] = []
-        limits: list[float] = []
-        slope_limits: list[float] = []
-        tol = _TOLERANCE
-        while True:
-            columns = np.flatnonzero(alive)
-            if not len(columns):
-                break
-            types = np.flatnonzero(self.population[:n_types])
-            k = self.count[:, types][:, :, columns].reshape(n_levels * len(types), len(columns))
-            slot_money = np.tile(self.money[types], n_levels)
-            slot_rate = np.tile(self.rate[types], n_levels)
-            slot_slope = np.tile(self.slope[types], n_levels)
-            slot_weight = np.repeat(a.levels, len(types))
-            keep = k.any(axis=1)
-            ratio = slot_money[keep] / slot_weight[keep]
-            order = np.argsort(ratio, kind="stable")
-            k, ratio = k[keep][order], ratio[order]
-            ratio_rate = (slot_rate[keep] / slot_weight[keep])[order]
-            paid = k * (slot_money[keep][order])[:, None]
-            weight = k * (slot_weight[keep][order])[:, None]
-            rates = k * (slot_rate[keep][order])[:, None]
-            slopes = k * (slot_slope[keep][order])[:, None]
-            slope_before = np.cumsum(slopes, axis=0) - slopes
-            paid_before = np.cumsum(paid, axis=0) - paid
-            weight_before = np.cumsum(weight, axis=0) - weight
-            rate_before = np.cumsum(rates, axis=0) - rates
-            cost = a.costs[columns]
-            total_money = paid_before[-1] + paid[-1]
-            total_rate = rate_before[-1] + rates[-1]
-            total_slope = slope_before[-1] + slopes[-1]
-            shortfall = cost - total_money
-            if np.any(np.abs(shortfall) <= tol * cost):
-                self.close = True
-            short = shortfall > 0
-            if short.any():
-                # Unaffordable for good in this run; at a higher budget it stays so while the money of
-                # its supporters, growing at ``total_rate``, stays below its cost.
-                moving = short & (total_rate > 0)
-                limits.extend((shortfall[moving] / total_rate[moving]).tolist())
-                moving = short & (total_slope > 0)
-                slope_limits.extend((shortfall[moving] / total_slope[moving]).tolist())
-                alive[columns[short]] = False
-                ok = ~short
-                columns, cost = columns[ok], cost[ok]
-                k, paid_before, weight_before = k[:, ok], paid_before[:, ok], weight_before[:, ok]
-                rate_before, slope_before = rate_before[:, ok], slope_before[:, ok]
-                if not len(columns):
-                    break
-            total_weight = a.weight_totals[columns]
-            gap = ratio[:, None] * (total_weight - weight_before) - (cost - paid_before)
-            reached = gap >= 0
-            stop = np.argmax(reached, axis=0)
-            visited = np.arange(len(ratio))[:, None] <= stop
-            supports = k > 0
-            if np.any(visited & supports & (np.abs(gap) <= tol * cost)):
-                self.close = True
-            at = np.arange(len(columns))
-            rich_weight = total_weight - weight_before[stop, at]
-            left_cost = cost - paid_before[stop, at]
-            poor_rate = rate_before[stop, at]
-            poor_slope = slope_before[stop, at]
-            broken = ~reached.any(axis=0) | (rich_weight <= 0)
-            if broken.any():  # only reachable through float rounding: the exact rerun decides
-                self.close = True
-                rich_weight = np.where(broken, 1.0, rich_weight)
-                left_cost = np.where(broken, cost, left_cost)
-            rho = left_cost / rich_weight
-            rho_rate = -poor_rate / rich_weight
-            # Who pays all they have stays so while no supporter's money per unit of weight crosses rho.
-            distance = ratio[:, None] - rho
-            closing = ratio_rate[:, None] - rho_rate
-            crossing = supports & (distance * closing < 0)
-            if crossing.any():
-                limits.append(float(np.min(np.abs(distance[crossing] / closing[crossing]))))
-            plain = rich_weight == total_weight
-            factor = np.where(plain, 1 / total_weight, rho / cost)
-            factor_rate = np.where(plain, 0.0, rho_rate / cost)
-            best_factor = factor.min()
-            chosen = int(np.flatnonzero(factor == best_factor)[0])
-            others = at != chosen
-            margin = factor - best_factor
-            near = others & ~(plain & plain[chosen]) & (margin <= tol * best_factor)
-            if near.any():
-                self.close = True
-            margin_rate = factor_rate - factor_rate[chosen]
-            moving = others & (margin_rate < 0)
-            limits.extend((margin[moving] / -margin_rate[moving]).tolist())
-            drift = poor_slope / (rich_weight * cost)
-            moving = others & (drift > 0)
-            slope_limits.extend((margin[moving] / drift[moving]).tolist())
-            project = int(columns[chosen])
-            alive[project] = False
-            winners.append(project)
-            price = float(rho[chosen])
-            rhos.append(price)
-            steps = float(poor_rate[chosen] / rich_weight[chosen]), float(poor_slope[chosen] / rich_weight[chosen])
-            n_types = self._fund(project, price, steps, type_of, n_types)
-        bound: Fraction | None = None
-        # Two valid bounds (exact rates, slope bounds); either suffices, so take the larger. No limit at
-        # all (infinite) means no per-voter budget changes the run.
-        low = max(min(limits, default=math.inf), min(slope_limits, default=math.inf))
-        if low < math.inf:
-            bound = Fraction(max(0.0, low * (1 - _SHRINK) - _SHRINK))
-        return MesRun(
-            per_voter_budget=self.b,
-            winners=tuple(prep.ids[j] for j in winners),
-            rhos=tuple(Fraction(rho) for rho in rhos),
-            money_left={},
-            stable_for=bound,
-            spent=sum(prep.costs[j] for j in winners),
-        )
-
-    def _fund(self, project: int, rho: float, steps: tuple[float, float], type_of: np.ndarray, n_types: int) -> int:
-        """Charge the supporters of ``project``; each (type, weight) of them becomes a new type. Who pays
-        all they have keeps rate 0; the others pay less as the price falls, ``w * rate_step`` per unit."""
-        a, tol = self.a, _TOLERANCE
-        groups, levels = a.supporter_groups[project], a.supporter_levels[project]
-        old = type_of[groups]
-        n_levels = len(a.levels)
-        keys, inverse = np.unique(old * n_levels + levels, return_inverse=True)
-        old_types, weights = keys // n_levels, a.levels[keys % n_levels]
-        pay = rho * weights
-        old_money = self.money[old_types]
-        if np.any(np.abs(old_money - pay) <= tol * pay):
-            self.close = True
-        new_count = len(keys)
-        if n_types + new_count > len(self.money):
-            self._grow(n_types + new_count)
-        new_types = np.arange(n_types, n_types + new_count)
-        poor = old_money < pay
-        self.money[new_types] = np.where(poor, 0.0, old_money - pay)
-        rate_step, slope_step = steps
-        self.rate[new_types] = np.where(poor, 0.0, self.rate[old_types] + weights * rate_step)
-        self.slope[new_types] = self.slope[old_types] + weights * slope_step
-        moved_to = new_types[inverse]
-        type_of[groups] = moved_to
-        np.subtract.at(self.population, old, 1)
-        np.add.at(self.population, moved_to, 1)
-        lengths = a.group_length[groups]
-        ends = np.cumsum(lengths)
-        entries = np.arange(ends[-1]) - np.repeat(ends - lengths - a.group_start[groups], lengths)
-        weight = np.repeat(a.multiplicity[groups], lengths)
-        entry_level, entry_project = a.entry_level[entries], a.entry_project[entries]
-        # Only the rows of the types that lost or gained voters change.
-        sources = np.unique(old_types)
-        rows = np.concatenate([sources, new_types])
-        shape = (n_levels, len(rows), self.count.shape[2])
-        cells = np.concatenate(
-            [
-                np.ravel_multi_index(
-                    (entry_level, np.searchsorted(sources, np.repeat(old, lengths)), entry_project), shape
-                ),
-                np.ravel_multi_index(
-                    (entry_level, len(sources) + np.repeat(moved_to - n_types, lengths), entry_project), shape
-                ),
-            ]
-        )
-        change = np.bincount(cells, np.concatenate([-weight, weight]), minlength=math.prod(shape))
-        self.count[:, rows, :] += change.reshape(shape)
-        return n_types + new_count
-
-    def _grow(self, needed: int) -> None:
-        capacity = max(needed, 2 * len(self.money))
-        extra = capacity - len(self.money)
-        self.count = np.concatenate([self.count, np.zeros((self.count.shape[0], extra, self.count.shape[2]))], axis=1)
-        self.money = np.concatenate([self.money, np.zeros(extra)])
-        self.rate = np.concatenate([self.rate, np.zeros(extra)])
-        self.slope = np.concatenate([self.slope, np.zeros(extra)])
-        self.population = np.concatenate([self.population, np.zeros(extra, dtype=np.int64)])
 
 
 @dataclass(frozen=True)
@@ -638,19 +535,19 @@ def add1_completion(instance: Instance, *, step_by_one: bool = False) -> Complet
     if n == 0 or not prep.ids:
         return Completion(mes_run(prep, 0), None, 1)
     b = instance.budget // n
-    run = _decide(prep, b)
+    run, rounds = _decide(prep, b)
     runs = 1
     candidates = len(prep.ids)
     while True:
         if run.stable_for is None or len(run.winners) == candidates:
             return Completion(_replay_exact(prep, run), None, runs)
         step = 1 if step_by_one else max(1, math.ceil(run.stable_for))
-        following = _decide(prep, b + step)
+        following, following_rounds = _decide(prep, b + step, rounds, step)
         runs += 1
         if following.spent > instance.budget:
             last = b + step - 1
             if last != b:
-                run = _decide(prep, last)
+                run, _ = _decide(prep, last, rounds, last - b)
                 runs += 1
             return Completion(_replay_exact(prep, run), b + step, runs)
-        run, b = following, b + step
+        run, rounds, b = following, following_rounds, b + step

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from unittest.mock import patch
 
 import pytest
 
-from app.domain.budget import Instance, equal_shares, greedy, instance_from_election, mes, mes_greedy, parse_pb, tally
+from app.domain.budget import Instance, greedy, instance_from_election, mes, mes_greedy, parse_pb, tally
 from app.domain.budget.equal_shares import add1_completion, mes_run
 from app.domain.budget.outcome import NotFundedReason
 
@@ -102,16 +101,6 @@ def test_jumping_completion_equals_one_unit_steps(stem: str) -> None:
     stepped = add1_completion(load(stem), step_by_one=True)
     assert jumped.run == stepped.run
     assert jumped.first_overspending_budget == stepped.first_overspending_budget
-
-
-@pytest.mark.parametrize("stem", ["Switzerland_Zurich_S5R", "Switzerland_Zurich_D10"])
-def test_numpy_jumping_completion_equals_one_unit_steps(stem: str) -> None:
-    with patch.object(equal_shares, "_NUMPY_FROM", 0):
-        jumped = add1_completion(load(stem))
-        stepped = add1_completion(load(stem), step_by_one=True)
-    assert jumped.run == stepped.run
-    assert jumped.first_overspending_budget == stepped.first_overspending_budget
-    assert jumped.runs < stepped.runs
 
 
 def test_exact_and_float_runs_agree() -> None:
