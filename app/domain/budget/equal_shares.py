@@ -55,6 +55,14 @@ fresh limits and the winner's supporters are charged; the first round where a su
 nothing was affordable and something now is, is decided again from the stored structure, and so is
 everything after it. Most consecutive runs of a completion differ only near their end, or not at all.
 
+Proving a whole interval. For a fixed selection sequence every voter's money at every round is
+non-decreasing in ``b`` (point 1 above), so every price and factor ``rho / cost`` is non-increasing. If,
+replaying the run at ``b`` with the same selections at ``b2 = b + J``, in every round each suspect is
+either still unaffordable at ``b2`` (then at every budget in between) or has a factor at ``b2`` above
+the winner's factor at ``b`` (then above the winner's at every budget in between), every run in
+``[b, b2]`` makes the same selections, by induction over the rounds. Projects whose limit exceeds ``J``
+need no check. The completion gallops with such intervals and falls back to the bound's step.
+
 A single float pass decides (``_Run``: per-project supporter entries kept sorted by money per unit of
 weight, so a price walks only the voters who cannot pay it in full). Every comparison, replayed or not,
 within a relative ``1e-9`` of a tie makes the whole run start over in exact fractions
@@ -162,6 +170,17 @@ def _decide(
     return slow.result(), slow.rounds
 
 
+def _prove(
+    prep: _Prepared, per_voter_budget: int, base: Sequence[_Round], step: int
+) -> tuple[MesRun, list[_Round]] | None:
+    """The run at ``per_voter_budget`` if every run from ``per_voter_budget - step`` up to it is proven to
+    make the selections of ``base`` (module docstring, "Proving a whole interval"), else ``None``."""
+    trial = _Run(prep, per_voter_budget, exact=False, base=base, step=step, proving=True)
+    if not trial.finished or trial.close:
+        return None
+    return trial.result(), trial.rounds
+
+
 def _replay_exact(prep: _Prepared, run: MesRun) -> MesRun:
     """The same run with exact prices and money left, replaying its known selections in fractions.
 
@@ -224,7 +243,8 @@ class _Round:
     ``classes`` describe the voters at the round's start; they follow from the earlier selections alone,
     not from the per-voter budget, so later runs share them (and nobody changes them). ``splits`` are the
     ``(class, weight)`` buckets of the winner's supporters in the order their new classes were made.
-    ``dropped`` are the projects found unaffordable in the round, ``chosen`` is ``None`` in the last round
+    ``factor`` is the winner's ``rho / cost`` and ``plain`` whether none of its supporters was short of
+    money. ``dropped`` are the projects found unaffordable in the round, ``chosen`` is ``None`` in the last round
     (nothing affordable). ``limits`` hold, per project that could change the round (beat the winner, or
     become affordable when dropped), the distance it is proven not to, before the float shrink; the
     round's part of the bound ``D`` is their minimum.
@@ -237,6 +257,8 @@ class _Round:
     group_class: tuple[int, ...]
     classes: int
     splits: tuple[tuple[int, int], ...]
+    factor: Real | None
+    plain: bool
 
     @property
     def limit(self) -> Real | None:
@@ -264,7 +286,16 @@ class _Run:
     they are replayed (the winner's price and its supporters' new money, nothing else), their limits
     carried over less ``step``, and deciding starts at that round from its shared structure."""
 
-    def __init__(self, prep: _Prepared, b: int, *, exact: bool, base: Sequence[_Round] = (), step: int = 0) -> None:
+    def __init__(
+        self,
+        prep: _Prepared,
+        b: int,
+        *,
+        exact: bool,
+        base: Sequence[_Round] = (),
+        step: int = 0,
+        proving: bool = False,
+    ) -> None:
         self.prep = prep
         self.b = b
         self.exact = exact
@@ -284,6 +315,7 @@ class _Run:
         self.total_money: list[Real] = [num(0)] * n
         self.total_slope: list[Real] = [num(0)] * n
         self.finished = False
+        self.proving = proving
         if base and not exact:
             self.finished = self._replay(base, step)
             return
@@ -319,13 +351,15 @@ class _Run:
             kept = tuple((q, float(limit) - step) for q, limit in past.limits if q in alive and q not in suspects)
             verified = self._verify(past, suspects)
             if verified is None:
+                if self.proving:
+                    return False
                 self.entries = list(past.entries)
                 self.group_class = list(past.group_class)
                 self._index(self.alive)
                 return False
-            fresh, short = verified
+            fresh, short, factor = verified
             dropped = tuple(sorted(short.union(q for q in past.dropped if q not in suspects)))
-            self.rounds.append(replace(past, dropped=dropped, limits=kept + fresh))
+            self.rounds.append(replace(past, dropped=dropped, limits=kept + fresh, factor=factor))
             self.alive.difference_update(dropped)
             revived = (revived | suspects.intersection(past.dropped)) - short
             if past.chosen is None:
@@ -335,11 +369,17 @@ class _Run:
             self.winners.append(past.chosen)
         return True  # not reached: a run's last round has no winner
 
-    def _verify(self, past: _Round, suspects: set[int]) -> tuple[tuple[tuple[int, Real], ...], set[int]] | None:
+    def _verify(
+        self, past: _Round, suspects: set[int]
+    ) -> tuple[tuple[tuple[int, Real], ...], set[int], Real | None] | None:
         """Check a replayed round at this run's budget and charge its winner (see ``_replay``).
 
-        :returns: the fresh limits of the suspects and the suspects that are unaffordable, or ``None``
-            when the round's decisions change."""
+        When ``proving``, a suspect must lose here to the winner's factor at the *base* budget, with a
+        clear margin, so that it loses at every budget in between (module docstring, "Proving a whole
+        interval"); a near tie is then a failure, not a reason to rerun exactly.
+
+        :returns: the fresh limits of the suspects, the suspects that are unaffordable and the winner's
+            factor, or ``None`` when the round's decisions change (or, proving, are not proven)."""
         prep, money = self.prep, self.money
         fresh: list[tuple[int, Real]] = []
         short: set[int] = set()
@@ -359,13 +399,19 @@ class _Run:
                 fresh.append((q, shortfall / total_slope))
         chosen = past.chosen
         if chosen is None:
-            return None if contenders else (tuple(fresh), short)
+            return None if contenders else (tuple(fresh), short, None)
         best_factor, best_plain, rho, slope_step = self._score(chosen, past.entries[chosen])
+        if self.proving and past.factor is not None:
+            reference, reference_plain = past.factor, past.plain
+        else:
+            reference, reference_plain = best_factor, best_plain
         for q in contenders:
             factor, plain, _, poor_slope_step = self._score(q, past.entries[q])
-            if (factor, q) < (best_factor, chosen):
+            if (factor, q) < (reference, chosen):
                 return None
-            if not (plain and best_plain) and factor - best_factor <= _TOLERANCE * best_factor:
+            if not (plain and reference_plain) and factor - reference <= _TOLERANCE * reference:
+                if self.proving:
+                    return None
                 self.close = True
             if poor_slope_step > 0:
                 fresh.append((q, (factor - best_factor) / (poor_slope_step / prep.costs[q])))
@@ -375,7 +421,7 @@ class _Run:
                 self.close = True
             money.append(0.0 if money[old] < pay else money[old] - pay)
             self.slope.append(self.slope[old] + w * slope_step)
-        return tuple(fresh), short
+        return tuple(fresh), short, best_factor
 
     def _score(self, j: int, entries: Entries) -> tuple[Real, bool, Real, Real]:
         """A project's factor from its entries alone: the factor, whether nobody is short of money, the
@@ -435,7 +481,7 @@ class _Run:
                 scores.append((factor, j, poor_slope / (rich_weight * cost), rho, poor_slope, rich_weight))
             alive.difference_update(dropped)
             if not scores:
-                self.rounds.append(_Round(None, tuple(dropped), tuple(limits), *snapshot, ()))
+                self.rounds.append(_Round(None, tuple(dropped), tuple(limits), *snapshot, (), None, False))
                 break
             best = min(scores)
             best_factor, chosen = best[0], best[1]
@@ -453,7 +499,9 @@ class _Run:
             self.winners.append(chosen)
             self.funded.add(chosen)
             splits = self.fund(chosen, rho, poor_slope / rich_weight)
-            self.rounds.append(_Round(chosen, tuple(dropped), tuple(limits), *snapshot, splits))
+            self.rounds.append(
+                _Round(chosen, tuple(dropped), tuple(limits), *snapshot, splits, best_factor, best_plain)
+            )
         raw = [limit for past in self.rounds for _, limit in past.limits]
         return MesRun(
             per_voter_budget=self.b,
@@ -529,7 +577,12 @@ class Completion:
 
 
 def add1_completion(instance: Instance, *, step_by_one: bool = False) -> Completion:
-    """Find the Add1 result (module docstring); ``step_by_one`` disables the jumps (for tests)."""
+    """Find the Add1 result (module docstring); ``step_by_one`` disables the jumps (for tests).
+
+    Besides the bound's step, the completion tries to prove longer intervals at once: the interval
+    doubles after a success, up to a cap that grows by an eighth each time; a failure halves it and puts
+    the cap at three quarters of the failed length (a failed try costs a partial replay). After a failure
+    at the bound's step, trying waits until the completion has passed twice the failed interval."""
     prep = prepare(instance)
     n = prep.n_voters
     if n == 0 or not prep.ids:
@@ -538,10 +591,25 @@ def add1_completion(instance: Instance, *, step_by_one: bool = False) -> Complet
     run, rounds = _decide(prep, b)
     runs = 1
     candidates = len(prep.ids)
+    interval, cap, retry_from = 2, 2**62, b
     while True:
         if run.stable_for is None or len(run.winners) == candidates:
             return Completion(_replay_exact(prep, run), None, runs)
         step = 1 if step_by_one else max(1, math.ceil(run.stable_for))
+        proven = None
+        while not step_by_one and b >= retry_from and interval > step and proven is None:
+            proven = _prove(prep, b + interval, rounds, interval)
+            runs += 1
+            if proven is None:
+                if interval // 2 <= step:
+                    retry_from = b + 2 * interval
+                cap = max(2, interval * 3 // 4)
+                interval //= 2
+        if proven is not None:
+            (run, rounds), b = proven, b + interval
+            interval = min(2 * interval, cap)
+            cap += cap // 8 + 1
+            continue
         following, following_rounds = _decide(prep, b + step, rounds, step)
         runs += 1
         if following.spent > instance.budget:
@@ -551,3 +619,4 @@ def add1_completion(instance: Instance, *, step_by_one: bool = False) -> Complet
                 runs += 1
             return Completion(_replay_exact(prep, run), b + step, runs)
         run, rounds, b = following, following_rounds, b + step
+        interval = max(interval, 2)

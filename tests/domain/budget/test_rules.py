@@ -4,6 +4,7 @@ official outcomes of the cities that used equal shares."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -99,7 +100,8 @@ def test_official_equal_shares_outcomes(stem: str) -> None:
 def test_jumping_completion_equals_one_unit_steps(stem: str) -> None:
     jumped = add1_completion(load(stem))
     stepped = add1_completion(load(stem), step_by_one=True)
-    assert jumped.run == stepped.run
+    # The bound a run reports depends on the runs before it (limits carried over); the run does not.
+    assert replace(jumped.run, stable_for=None) == replace(stepped.run, stable_for=None)
     assert jumped.first_overspending_budget == stepped.first_overspending_budget
 
 
