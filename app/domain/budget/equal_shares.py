@@ -75,8 +75,10 @@ import math
 from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
+
+import numpy as np
 
 from app.domain.budget.instance import Instance
 
@@ -243,11 +245,11 @@ class _Round:
     ``classes`` describe the voters at the round's start; they follow from the earlier selections alone,
     not from the per-voter budget, so later runs share them (and nobody changes them). ``splits`` are the
     ``(class, weight)`` buckets of the winner's supporters in the order their new classes were made.
-    ``factor`` is the winner's ``rho / cost`` and ``plain`` whether none of its supporters was short of
-    money. ``dropped`` are the projects found unaffordable in the round, ``chosen`` is ``None`` in the last round
-    (nothing affordable). ``limits`` hold, per project that could change the round (beat the winner, or
-    become affordable when dropped), the distance it is proven not to, before the float shrink; the
-    round's part of the bound ``D`` is their minimum.
+    ``factor`` is the winner's ``rho / cost`` and ``plain`` whether it was exactly ``1 / weight`` (see
+    ``_Run._price``). ``dropped`` are the projects found unaffordable in the round, ``chosen`` is
+    ``None`` in the last round (nothing affordable). ``limits`` hold, per project that could change the
+    round (beat the winner, or become affordable when dropped), the distance it is proven not to, before
+    the float shrink; the round's part of the bound ``D`` is their minimum.
     """
 
     chosen: int | None
@@ -259,6 +261,21 @@ class _Round:
     splits: tuple[tuple[int, int], ...]
     factor: Real | None
     plain: bool
+    arrays: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Entries as numpy arrays for the replay, made on first use and shared like the entries."""
+
+    def entry_arrays(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Project ``j``'s entries as arrays: classes, weights and voters (``j = -1``: the splits, with
+        voters 1)."""
+        cached = self.arrays.get(j)
+        if cached is None:
+            pairs = self.splits if j < 0 else tuple(self.entries[j])
+            keys = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+            voters = np.ones(len(pairs)) if j < 0 else np.fromiter(self.entries[j].values(), np.float64, len(pairs))
+            cached = self.arrays[j] = (keys[:, 0], keys[:, 1].astype(np.float64), voters)
+        return cached
 
     @property
     def limit(self) -> Real | None:
@@ -345,14 +362,20 @@ class _Run:
         suspects are priced; the other limits carry over less ``step``, the suspects get fresh ones. A
         project ``base`` had dropped that is affordable here stays a suspect in every later round."""
         revived: set[int] = set()
+        self.m = np.zeros(base[-1].classes + 1)
+        self.s = np.zeros(base[-1].classes + 1)
+        self.m[0], self.s[0] = self.b, 1.0
+        threshold = (step + _SHRINK) / (1 - _SHRINK)  # _safe(limit) <= step, or a little more often
         for past in base:
             alive = self.alive
-            suspects = revived.union(q for q, limit in past.limits if q in alive and _safe(limit) <= step)
+            suspects = revived.union(q for q, limit in past.limits if q in alive and limit <= threshold)
             kept = tuple((q, float(limit) - step) for q, limit in past.limits if q in alive and q not in suspects)
             verified = self._verify(past, suspects)
             if verified is None:
                 if self.proving:
                     return False
+                self.money = self.m[: past.classes].tolist()
+                self.slope = self.s[: past.classes].tolist()
                 self.entries = list(past.entries)
                 self.group_class = list(past.group_class)
                 self._index(self.alive)
@@ -380,33 +403,33 @@ class _Run:
 
         :returns: the fresh limits of the suspects, the suspects that are unaffordable and the winner's
             factor, or ``None`` when the round's decisions change (or, proving, are not proven)."""
-        prep, money = self.prep, self.money
+        prep, m, s = self.prep, self.m, self.s
         fresh: list[tuple[int, Real]] = []
         short: set[int] = set()
         contenders: list[int] = []
         for q in sorted(suspects):
             cost = prep.costs[q]
-            entries = past.entries[q]
-            shortfall = cost - sum(count * money[c] for (c, _), count in entries.items())
+            classes, _, voters = past.entry_arrays(q)
+            shortfall = cost - float(voters @ m[classes])
             if abs(shortfall) <= _TOLERANCE * cost:
                 self.close = True
             if shortfall <= 0:
                 contenders.append(q)
                 continue
             short.add(q)
-            total_slope = sum(count * self.slope[c] for (c, _), count in entries.items())
+            total_slope = float(voters @ s[classes])
             if total_slope > 0:
                 fresh.append((q, shortfall / total_slope))
         chosen = past.chosen
         if chosen is None:
             return None if contenders else (tuple(fresh), short, None)
-        best_factor, best_plain, rho, slope_step = self._score(chosen, past.entries[chosen])
+        best_factor, best_plain, rho, slope_step = self._score(chosen, past.entry_arrays(chosen))
         if self.proving and past.factor is not None:
             reference, reference_plain = past.factor, past.plain
         else:
             reference, reference_plain = best_factor, best_plain
         for q in contenders:
-            factor, plain, _, poor_slope_step = self._score(q, past.entries[q])
+            factor, plain, _, poor_slope_step = self._score(q, past.entry_arrays(q))
             if (factor, q) < (reference, chosen):
                 return None
             if not (plain and reference_plain) and factor - reference <= _TOLERANCE * reference:
@@ -415,31 +438,60 @@ class _Run:
                 self.close = True
             if poor_slope_step > 0:
                 fresh.append((q, (factor - best_factor) / (poor_slope_step / prep.costs[q])))
-        for old, w in past.splits:
-            pay = rho * w
-            if abs(float(money[old] - pay)) <= _TOLERANCE * float(pay):
-                self.close = True
-            money.append(0.0 if money[old] < pay else money[old] - pay)
-            self.slope.append(self.slope[old] + w * slope_step)
+        old, weights, _ = past.entry_arrays(-1)
+        pay = rho * weights
+        old_money = m[old]
+        if np.any(np.abs(old_money - pay) <= _TOLERANCE * pay):
+            self.close = True
+        new = slice(past.classes, past.classes + len(old))
+        m[new] = np.where(old_money < pay, 0.0, old_money - pay)
+        s[new] = s[old] + weights * slope_step
         return tuple(fresh), short, best_factor
 
-    def _score(self, j: int, entries: Entries) -> tuple[Real, bool, Real, Real]:
-        """A project's factor from its entries alone: the factor, whether nobody is short of money, the
-        price and the poor supporters' slope per unit of the others' weight."""
-        order = sorted((self.money[c] / w, c, w) for (c, w) in entries)
-        rho, poor_slope, rich_weight = self._price(j, entries, order)
-        plain = rich_weight == self.prep.weight_totals[j]
-        factor = 1 / self.num(rich_weight) if plain else rho / self.prep.costs[j]
-        return factor, plain, rho, poor_slope / rich_weight
+    def _score(self, j: int, arrays: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[float, bool, float, float]:
+        """A project's factor at this run's budget from its entries alone, as ``_price`` walks them but
+        with prefix sums: the factor, whether nobody is short of money, the price and the poor supporters'
+        slope per unit of the others' weight."""
+        classes, weights, voters = arrays
+        cost, total_weight = self.prep.costs[j], self.prep.weight_totals[j]
+        money = self.m[classes]
+        order = np.argsort(money / weights)
+        ratio = (money / weights)[order]
+        paid = (voters * money)[order]
+        weight = (voters * weights)[order]
+        slope = (voters * self.s[classes])[order]
+        paid_before = np.cumsum(paid) - paid
+        weight_before = np.cumsum(weight) - weight
+        slope_before = np.cumsum(slope) - slope
+        gap = ratio * (total_weight - weight_before) - (cost - paid_before)
+        reached = np.flatnonzero(gap >= 0)
+        stop = int(reached[0]) if len(reached) else len(gap) - 1
+        rich_weight = float(total_weight - weight_before[stop])
+        if not len(reached) or rich_weight <= 0 or np.any(np.abs(gap[: stop + 1]) <= _TOLERANCE * cost):
+            self.close = True  # a near tie, or (without one) float rounding: the exact rerun decides
+        if not len(reached) or rich_weight <= 0:
+            return 1.0, False, float(cost), 0.0
+        rho = float(cost - paid_before[stop]) / rich_weight
+        plain = not np.any(money[order[:stop]])
+        factor = 1 / rich_weight if plain else rho / cost
+        return factor, plain, rho, float(slope_before[stop]) / rich_weight
 
-    def _price(self, j: int, entries: Entries, order: list[tuple[Real, int, int]]) -> tuple[Real, Real, int]:
+    def _price(
+        self, j: int, entries: Entries, order: list[tuple[Real, int, int]]
+    ) -> tuple[Real, Real, int, bool]:
         """The price per unit of weight for an affordable project, the slope sum of its poor
-        supporters and the weight of the others."""
+        supporters, the weight of the others and whether the poor ones have nothing left (*plain*: the
+        price is then exactly ``cost / weight of the others``, and the factor ``1 / that weight``, the
+        same float for equal weights, so a tie between plain factors is exact and needs no rerun).
+
+        Money that is exactly 0 is exact: a float pass sets it only when a voter paid all they had, and
+        a near tie there makes the run start over in fractions."""
         cost = self.prep.costs[j]
         left_cost: Real = self.num(cost)
         rich_weight = self.prep.weight_totals[j]
         poor_slope: Real = self.num(0)
         exact = self.exact
+        plain = True
         for ratio, c, w in order:
             gap = ratio * rich_weight - left_cost
             if not exact and abs(float(gap)) <= _TOLERANCE * cost:
@@ -447,13 +499,15 @@ class _Run:
             if gap >= 0:
                 break
             count = entries[(c, w)]
-            left_cost -= count * self.money[c]
+            if self.money[c]:
+                plain = False
+                left_cost -= count * self.money[c]
             rich_weight -= count * w
             poor_slope += count * self.slope[c]
         if rich_weight == 0:  # only reachable through float rounding: the exact rerun decides
             self.close = True
-            return self.num(cost), poor_slope, 1
-        return left_cost / rich_weight, poor_slope, rich_weight
+            return self.num(cost), poor_slope, 1, False
+        return left_cost / rich_weight, poor_slope, rich_weight, plain
 
     def result(self) -> MesRun:
         prep = self.prep
@@ -464,7 +518,7 @@ class _Run:
             self.owned = set()
             limits: list[tuple[int, Real]] = []
             dropped: list[int] = []
-            scores: list[tuple[Real, int, Real, Real, Real, int]] = []
+            scores: list[tuple[Real, int, Real, Real, Real, int, bool]] = []
             for j in sorted(alive):
                 cost = prep.costs[j]
                 shortfall = cost - self.total_money[j]
@@ -475,27 +529,25 @@ class _Run:
                     if self.total_slope[j] > 0:
                         limits.append((j, shortfall / self.total_slope[j]))
                     continue
-                rho, poor_slope, rich_weight = self._price(j, self.entries[j], self.order[j])
-                # Nobody short of money: the factor is exactly 1 / weight, the same float for equal weights.
-                factor = 1 / self.num(rich_weight) if rich_weight == prep.weight_totals[j] else rho / cost
-                scores.append((factor, j, poor_slope / (rich_weight * cost), rho, poor_slope, rich_weight))
+                rho, poor_slope, rich_weight, plain = self._price(j, self.entries[j], self.order[j])
+                factor = 1 / self.num(rich_weight) if plain else rho / cost
+                scores.append((factor, j, poor_slope / (rich_weight * cost), rho, poor_slope, rich_weight, plain))
             alive.difference_update(dropped)
             if not scores:
                 self.rounds.append(_Round(None, tuple(dropped), tuple(limits), *snapshot, (), None, False))
                 break
             best = min(scores)
             best_factor, chosen = best[0], best[1]
-            best_plain = best[5] == prep.weight_totals[chosen]
-            for factor, j, drift, _, _, rich_weight in scores:
+            best_plain = best[6]
+            for factor, j, drift, _, _, _, plain in scores:
                 if j == chosen:
                     continue
-                plain = rich_weight == prep.weight_totals[j]
                 if not exact and not (plain and best_plain) and factor - best_factor <= _TOLERANCE * best_factor:
                     self.close = True
                 if drift > 0:
                     limits.append((j, (factor - best_factor) / drift))
             alive.discard(chosen)
-            _, _, _, rho, poor_slope, rich_weight = best
+            _, _, _, rho, poor_slope, rich_weight, _ = best
             self.winners.append(chosen)
             self.funded.add(chosen)
             splits = self.fund(chosen, rho, poor_slope / rich_weight)
