@@ -77,6 +77,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 
@@ -111,6 +112,23 @@ class _Prepared:
     ballots: tuple[tuple[tuple[int, int], ...], ...]
     supporters: tuple[tuple[tuple[int, int], ...], ...]
     n_voters: int
+
+    @cached_property
+    def supporter_arrays(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
+        """Per project, its supporters as arrays (groups, weights, voters), for the replay."""
+        return tuple(
+            (
+                np.array([g for g, _ in sup], dtype=np.int64),
+                np.array([w for _, w in sup], dtype=np.int64),
+                np.array([self.multiplicity[g] for g, _ in sup], dtype=np.float64),
+            )
+            for sup in self.supporters
+        )
+
+    @cached_property
+    def weight_span(self) -> int:
+        """One more than the largest weight, to pack ``(class, weight)`` into one integer."""
+        return 1 + max((w for sup in self.supporters for _, w in sup), default=0)
 
 
 def prepare(instance: Instance) -> _Prepared:
@@ -241,9 +259,10 @@ _SHRINK = 1e-6
 class _Round:
     """What a run did in one round, kept so the next run of the completion can replay it.
 
-    ``entries`` (per project, its supporters as ``(class, weight) -> voters``), ``group_class`` and
-    ``classes`` describe the voters at the round's start; they follow from the earlier selections alone,
-    not from the per-voter budget, so later runs share them (and nobody changes them). ``splits`` are the
+    ``group_class`` (the class of each merged ballot) and ``classes`` describe the voters at the round's
+    start; they follow from the earlier selections alone, not from the per-voter budget, so later runs
+    share them (and nobody changes them). Each project's supporters as ``(class, weight) -> voters``
+    follow from them (``entry_arrays``). ``splits`` are the
     ``(class, weight)`` buckets of the winner's supporters in the order their new classes were made.
     ``factor`` is the winner's ``rho / cost`` and ``plain`` whether it was exactly ``1 / weight`` (see
     ``_Run._price``). ``dropped`` are the projects found unaffordable in the round, ``chosen`` is
@@ -255,8 +274,7 @@ class _Round:
     chosen: int | None
     dropped: tuple[int, ...]
     limits: tuple[tuple[int, Real], ...]
-    entries: tuple[Entries, ...]
-    group_class: tuple[int, ...]
+    group_class: np.ndarray
     classes: int
     splits: tuple[tuple[int, int], ...]
     factor: Real | None
@@ -264,17 +282,22 @@ class _Round:
     arrays: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict, compare=False, repr=False
     )
-    """Entries as numpy arrays for the replay, made on first use and shared like the entries."""
+    """Entries as numpy arrays for the replay, made on first use and shared with later runs."""
 
-    def entry_arrays(self, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Project ``j``'s entries as arrays: classes, weights and voters (``j = -1``: the splits, with
-        voters 1)."""
+    def entry_arrays(self, prep: _Prepared, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Project ``j``'s supporters at the round's start as arrays: classes, weights and voters, one
+        element per ``(class, weight)`` (``j = -1``: the splits, with voters 1)."""
         cached = self.arrays.get(j)
         if cached is None:
-            pairs = self.splits if j < 0 else tuple(self.entries[j])
-            keys = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-            voters = np.ones(len(pairs)) if j < 0 else np.fromiter(self.entries[j].values(), np.float64, len(pairs))
-            cached = self.arrays[j] = (keys[:, 0], keys[:, 1].astype(np.float64), voters)
+            if j < 0:
+                keys = np.array(self.splits, dtype=np.int64).reshape(-1, 2)
+                cached = (keys[:, 0], keys[:, 1].astype(np.float64), np.ones(len(keys)))
+            else:
+                groups, weights, voters = prep.supporter_arrays[j]
+                span = prep.weight_span
+                packed, where = np.unique(self.group_class[groups] * span + weights, return_inverse=True)
+                cached = (packed // span, (packed % span).astype(np.float64), np.bincount(where, voters))
+            self.arrays[j] = cached
         return cached
 
     @property
@@ -324,10 +347,7 @@ class _Run:
         n = len(prep.ids)
         self.alive = set(range(n))
         self.winners: list[int] = []
-        self.funded: set[int] = set()
         self.rounds: list[_Round] = []
-        self.owned: set[int] = set()
-        """Projects whose entries were copied in this round (the round's snapshot holds the others)."""
         self.order: list[list[tuple[Real, int, int]]] = [[] for _ in range(n)]
         self.total_money: list[Real] = [num(0)] * n
         self.total_slope: list[Real] = [num(0)] * n
@@ -374,11 +394,7 @@ class _Run:
             if verified is None:
                 if self.proving:
                     return False
-                self.money = self.m[: past.classes].tolist()
-                self.slope = self.s[: past.classes].tolist()
-                self.entries = list(past.entries)
-                self.group_class = list(past.group_class)
-                self._index(self.alive)
+                self._take_over(past)
                 return False
             fresh, short, factor = verified
             dropped = tuple(sorted(short.union(q for q in past.dropped if q not in suspects)))
@@ -388,9 +404,20 @@ class _Run:
             if past.chosen is None:
                 return True
             self.alive.discard(past.chosen)
-            self.funded.add(past.chosen)
             self.winners.append(past.chosen)
         return True  # not reached: a run's last round has no winner
+
+    def _take_over(self, past: _Round) -> None:
+        """Start deciding at ``past``'s round: money as replayed, entries of the live projects rebuilt."""
+        self.money = self.m[: past.classes].tolist()
+        self.slope = self.s[: past.classes].tolist()
+        self.group_class = past.group_class.tolist()
+        self.entries = [{} for _ in self.prep.ids]
+        for j in self.alive:
+            classes, weights, voters = past.entry_arrays(self.prep, j)
+            keys = zip(classes.tolist(), weights.astype(np.int64).tolist(), strict=True)
+            self.entries[j] = dict(zip(keys, voters.astype(np.int64).tolist(), strict=True))
+        self._index(self.alive)
 
     def _verify(
         self, past: _Round, suspects: set[int]
@@ -409,7 +436,7 @@ class _Run:
         contenders: list[int] = []
         for q in sorted(suspects):
             cost = prep.costs[q]
-            classes, _, voters = past.entry_arrays(q)
+            classes, _, voters = past.entry_arrays(self.prep, q)
             shortfall = cost - float(voters @ m[classes])
             if abs(shortfall) <= _TOLERANCE * cost:
                 self.close = True
@@ -423,13 +450,13 @@ class _Run:
         chosen = past.chosen
         if chosen is None:
             return None if contenders else (tuple(fresh), short, None)
-        best_factor, best_plain, rho, slope_step = self._score(chosen, past.entry_arrays(chosen))
+        best_factor, best_plain, rho, slope_step = self._score(chosen, past.entry_arrays(self.prep, chosen))
         if self.proving and past.factor is not None:
             reference, reference_plain = past.factor, past.plain
         else:
             reference, reference_plain = best_factor, best_plain
         for q in contenders:
-            factor, plain, _, poor_slope_step = self._score(q, past.entry_arrays(q))
+            factor, plain, _, poor_slope_step = self._score(q, past.entry_arrays(self.prep, q))
             if (factor, q) < (reference, chosen):
                 return None
             if not (plain and reference_plain) and factor - reference <= _TOLERANCE * reference:
@@ -438,7 +465,7 @@ class _Run:
                 self.close = True
             if poor_slope_step > 0:
                 fresh.append((q, (factor - best_factor) / (poor_slope_step / prep.costs[q])))
-        old, weights, _ = past.entry_arrays(-1)
+        old, weights, _ = past.entry_arrays(self.prep, -1)
         pay = rho * weights
         old_money = m[old]
         if np.any(np.abs(old_money - pay) <= _TOLERANCE * pay):
@@ -514,8 +541,7 @@ class _Run:
         alive = self.alive
         exact = self.exact
         while not self.finished:
-            snapshot = tuple(self.entries), tuple(self.group_class), len(self.money)
-            self.owned = set()
+            snapshot = np.array(self.group_class, dtype=np.int64), len(self.money)
             limits: list[tuple[int, Real]] = []
             dropped: list[int] = []
             scores: list[tuple[Real, int, Real, Real, Real, int, bool]] = []
@@ -549,7 +575,6 @@ class _Run:
             alive.discard(chosen)
             _, _, _, rho, poor_slope, rich_weight, _ = best
             self.winners.append(chosen)
-            self.funded.add(chosen)
             splits = self.fund(chosen, rho, poor_slope / rich_weight)
             self.rounds.append(
                 _Round(chosen, tuple(dropped), tuple(limits), *snapshot, splits, best_factor, best_plain)
@@ -565,8 +590,7 @@ class _Run:
         )
 
     def fund(self, chosen: int, rho: Real, slope_step: Real) -> tuple[tuple[int, int], ...]:
-        """Charge the supporters of ``chosen`` and move them to new classes in every unfunded project's
-        entries (a later run may find a dropped project affordable), and in the index of the live ones.
+        """Charge the supporters of ``chosen`` and move them to new classes in every live project's index.
 
         :returns: the (class, weight) buckets that became new classes, in order.
         """
@@ -575,7 +599,7 @@ class _Run:
         for g, w in prep.supporters[chosen]:
             buckets[(self.group_class[g], w)].append(g)
         zero = self.num(0)
-        funded, alive = self.funded, self.alive
+        alive = self.alive
         for (old, w), groups in buckets.items():
             old_money, old_slope = self.money[old], self.slope[old]
             pay = rho * w
@@ -591,30 +615,23 @@ class _Run:
                 self.group_class[g] = new
                 m = prep.multiplicity[g]
                 for q, wq in prep.ballots[g]:
-                    if q not in funded:
+                    if q in alive:
                         moved[(q, wq)] += m
             money_step, slope_delta = new_money - old_money, new_slope - old_slope
             for (q, wq), count in moved.items():
                 self._move(q, wq, old, new, count)
-                if q in alive:
-                    self.total_money[q] += count * money_step
-                    self.total_slope[q] += count * slope_delta
+                self.total_money[q] += count * money_step
+                self.total_slope[q] += count * slope_delta
         return tuple(buckets)
 
     def _move(self, q: int, wq: int, old: int, new: int, count: int) -> None:
         entries, order = self.entries[q], self.order[q]
-        if q not in self.owned:  # the round's snapshot holds this dict: change a copy
-            entries = self.entries[q] = dict(entries)
-            self.owned.add(q)
         left = entries[(old, wq)] - count
         entries[(new, wq)] = count
         if left:
             entries[(old, wq)] = left
         else:
             del entries[(old, wq)]
-        if q not in self.alive:
-            return
-        if not left:
             del order[bisect_left(order, (self.money[old] / wq, old, wq))]
         insort(order, (self.money[new] / wq, new, wq))
 
