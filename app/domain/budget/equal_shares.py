@@ -468,7 +468,7 @@ class _Run:
         old, weights, _ = past.entry_arrays(self.prep, -1)
         pay = rho * weights
         old_money = m[old]
-        if np.any(np.abs(old_money - pay) <= _TOLERANCE * pay):
+        if (np.abs(old_money - pay) <= _TOLERANCE * pay).any():
             self.close = True
         new = slice(past.classes, past.classes + len(old))
         m[new] = np.where(old_money < pay, 0.0, old_money - pay)
@@ -482,26 +482,27 @@ class _Run:
         classes, weights, voters = arrays
         cost, total_weight = self.prep.costs[j], self.prep.weight_totals[j]
         money = self.m[classes]
-        order = np.argsort(money / weights)
-        ratio = (money / weights)[order]
-        paid = (voters * money)[order]
-        weight = (voters * weights)[order]
-        slope = (voters * self.s[classes])[order]
-        paid_before = np.cumsum(paid) - paid
-        weight_before = np.cumsum(weight) - weight
-        slope_before = np.cumsum(slope) - slope
-        gap = ratio * (total_weight - weight_before) - (cost - paid_before)
-        reached = np.flatnonzero(gap >= 0)
-        stop = int(reached[0]) if len(reached) else len(gap) - 1
+        ratios = money / weights
+        order = ratios.argsort()
+        counted = voters[order]
+        paid = counted * money[order]
+        weight = counted * weights[order]
+        paid_before = paid.cumsum() - paid
+        weight_before = weight.cumsum() - weight
+        gap = ratios[order] * (total_weight - weight_before) - (cost - paid_before)
+        reached = gap >= 0
+        stop = int(reached.argmax())
+        found = bool(reached[stop])
         rich_weight = float(total_weight - weight_before[stop])
-        if not len(reached) or rich_weight <= 0 or np.any(np.abs(gap[: stop + 1]) <= _TOLERANCE * cost):
+        if not found or rich_weight <= 0 or (np.abs(gap[: stop + 1]) <= _TOLERANCE * cost).any():
             self.close = True  # a near tie, or (without one) float rounding: the exact rerun decides
-        if not len(reached) or rich_weight <= 0:
+        if not found or rich_weight <= 0:
             return 1.0, False, float(cost), 0.0
+        poor = order[:stop]
         rho = float(cost - paid_before[stop]) / rich_weight
-        plain = not np.any(money[order[:stop]])
+        plain = not money[poor].any()
         factor = 1 / rich_weight if plain else rho / cost
-        return factor, plain, rho, float(slope_before[stop]) / rich_weight
+        return factor, plain, rho, float(voters[poor] @ self.s[classes[poor]]) / rich_weight
 
     def _price(
         self, j: int, entries: Entries, order: list[tuple[Real, int, int]]
