@@ -46,14 +46,15 @@ completion exactly as stepping would; the tests compare both on small files and 
 Reusing a prefix. The bound is kept per round and per project (``_Round.limits``: project ``q`` cannot
 beat round ``k``'s winner, or stays unaffordable, for ``d`` below its limit, given the same earlier
 rounds). Which voters form which class (same payments so far), and so each project's supporters as
-``(class, weight)`` counts, depend only on the earlier selections, not on ``b``; a run keeps that
-structure per round. The run at ``b + step`` then replays the previous run round by round: the projects
-whose limit is above ``step`` are proven to decide as before (their limits carry over less ``step``);
-only the winner and the *suspects* (limit at most ``step``) are priced at the new budget, from the shared
-structure. If every suspect still loses (or is still unaffordable) the round stands, the suspects get
-fresh limits and the winner's supporters are charged; the first round where a suspect wins, or where
-nothing was affordable and something now is, is decided again from the stored structure, and so is
-everything after it. Most consecutive runs of a completion differ only near their end, or not at all.
+``(class, weight)`` counts, depend only on the earlier selections, not on ``b``; a run keeps, per round,
+the class of every merged ballot (a numpy array, shared with later runs). The run at ``b + step`` then
+replays the previous run round by round: the projects whose limit is above ``step`` are proven to decide
+as before (their limits carry over less ``step``); only the winner and the *suspects* (limit at most
+``step``) are priced at the new budget, with numpy prefix sums over their counts. If every suspect
+still loses (or is still unaffordable) the round stands, the suspects get fresh limits and the winner's
+supporters are charged; the first round where a suspect wins, or where nothing was affordable and
+something now is, is decided again from the stored structure, and so is everything after it. Most
+consecutive runs of a completion differ only near their end, or not at all.
 
 Proving a whole interval. For a fixed selection sequence every voter's money at every round is
 non-decreasing in ``b`` (point 1 above), so every price and factor ``rho / cost`` is non-increasing. If,
@@ -61,12 +62,16 @@ replaying the run at ``b`` with the same selections at ``b2 = b + J``, in every 
 either still unaffordable at ``b2`` (then at every budget in between) or has a factor at ``b2`` above
 the winner's factor at ``b`` (then above the winner's at every budget in between), every run in
 ``[b, b2]`` makes the same selections, by induction over the rounds. Projects whose limit exceeds ``J``
-need no check. The completion gallops with such intervals and falls back to the bound's step.
+need no check. A near tie there is a failed proof, not a reason for an exact rerun. The completion
+gallops with such intervals and falls back to the bound's step.
 
 A single float pass decides (``_Run``: per-project supporter entries kept sorted by money per unit of
 weight, so a price walks only the voters who cannot pay it in full). Every comparison, replayed or not,
 within a relative ``1e-9`` of a tie makes the whole run start over in exact fractions
-(``_Run(exact=True)``, from round 0); float limits are shrunk by a relative ``1e-6`` before use.
+(``_Run(exact=True)``, from round 0); float limits are shrunk by a relative ``1e-6`` before use. One
+kind of tie is exact by construction and needs no rerun: when the supporters short of money have exactly
+nothing left, the factor is exactly ``1 / weight of the others``, the same float for the same weight
+(``_Run._price``); real elections meet such ties at almost every budget (Toulouse 2024).
 """
 
 from __future__ import annotations
