@@ -401,9 +401,9 @@ class _Run:
                     return False
                 self._take_over(past)
                 return False
-            fresh, short, factor = verified
+            fresh, short, factor, plain = verified
             dropped = tuple(sorted(short.union(q for q in past.dropped if q not in suspects)))
-            self.rounds.append(replace(past, dropped=dropped, limits=kept + fresh, factor=factor))
+            self.rounds.append(replace(past, dropped=dropped, limits=kept + fresh, factor=factor, plain=plain))
             self.alive.difference_update(dropped)
             revived = (revived | suspects.intersection(past.dropped)) - short
             if past.chosen is None:
@@ -426,15 +426,16 @@ class _Run:
 
     def _verify(
         self, past: _Round, suspects: set[int]
-    ) -> tuple[tuple[tuple[int, Real], ...], set[int], Real | None] | None:
+    ) -> tuple[tuple[tuple[int, Real], ...], set[int], Real | None, bool] | None:
         """Check a replayed round at this run's budget and charge its winner (see ``_replay``).
 
         When ``proving``, a suspect must lose here to the winner's factor at the *base* budget, with a
         clear margin, so that it loses at every budget in between (module docstring, "Proving a whole
         interval"); a near tie is then a failure, not a reason to rerun exactly.
 
-        :returns: the fresh limits of the suspects, the suspects that are unaffordable and the winner's
-            factor, or ``None`` when the round's decisions change (or, proving, are not proven)."""
+        :returns: the fresh limits of the suspects, the suspects that are unaffordable, the winner's
+            factor and whether it is plain (both at this budget), or ``None`` when the round's decisions
+            change (or, proving, are not proven)."""
         prep, m, s = self.prep, self.m, self.s
         fresh: list[tuple[int, Real]] = []
         short: set[int] = set()
@@ -454,7 +455,7 @@ class _Run:
                 fresh.append((q, shortfall / total_slope))
         chosen = past.chosen
         if chosen is None:
-            return None if contenders else (tuple(fresh), short, None)
+            return None if contenders else (tuple(fresh), short, None, False)
         best_factor, best_plain, rho, slope_step = self._score(chosen, past.entry_arrays(self.prep, chosen))
         if self.proving and past.factor is not None:
             reference, reference_plain = past.factor, past.plain
@@ -478,7 +479,7 @@ class _Run:
         new = slice(past.classes, past.classes + len(old))
         m[new] = np.where(old_money < pay, 0.0, old_money - pay)
         s[new] = s[old] + weights * slope_step
-        return tuple(fresh), short, best_factor
+        return tuple(fresh), short, best_factor, best_plain
 
     def _score(self, j: int, arrays: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[float, bool, float, float]:
         """A project's factor at this run's budget from its entries alone, as ``_price`` walks them but
