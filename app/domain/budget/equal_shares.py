@@ -40,23 +40,38 @@ argument, for a fixed selection sequence replayed at ``b' = b + d``:
    cannot move). A project without enough money left stays so while ``d * sum(s) < cost - money``.
    ``D`` is the minimum of these bounds over the whole run; integers ``d < D`` keep every decision.
 
-Exact rates (the numpy float pass). A second bound, often larger late in a run: while every decision
-and every split into voters who pay all they have ("poor") and the others stays the same, each voter's
-money is exactly affine in ``d``, with a *rate* (1 at the start; 0 after paying all they had; for the
-others ``rate + w * sum(rate_poor) / W_rich`` after each purchase, as the price falls by
-``sum(rate_poor) / W_rich`` per unit). Prices, factors ``rho / cost`` and money behind each project are
-then affine too, so each decision holds until the first crossing: a supporter's money per unit of weight
-meeting the price of a project (the split changes), another project's factor meeting the winner's, or the
-money of an unaffordable project's supporters reaching its cost. The minimum of those distances is a
-valid ``D`` as well; the float pass reports the larger of the two bounds (shrunk by a relative ``1e-6``).
-
 Funded projects are the same for every ``b`` in the interval, so one run per interval decides the
 completion exactly as stepping would; the tests compare both on small files and random instances.
 
-Engines: small instances use the plain Python pass (``_Run``, per-project supporter lists kept sorted);
-from ``_NUMPY_FROM`` supporter entries on, ``_FloatRun`` holds voters as *types* (same payments so far)
-and computes every project's price per round at once with numpy prefix sums. Both flag the same near
-ties; a near tie reruns the whole run in exact fractions (``_Run(exact=True)``, slope bound only).
+Reusing a prefix. The bound is kept per round and per project (``_Round.limits``: project ``q`` cannot
+beat round ``k``'s winner, or stays unaffordable, for ``d`` below its limit, given the same earlier
+rounds). Which voters form which class (same payments so far), and so each project's supporters as
+``(class, weight)`` counts, depend only on the earlier selections, not on ``b``; a run keeps, per round,
+the class of every merged ballot (a numpy array, shared with later runs). The run at ``b + step`` then
+replays the previous run round by round: the projects whose limit is above ``step`` are proven to decide
+as before (their limits carry over less ``step``); only the winner and the *suspects* (limit at most
+``step``) are priced at the new budget, with numpy prefix sums over their counts. If every suspect
+still loses (or is still unaffordable) the round stands, the suspects get fresh limits and the winner's
+supporters are charged; the first round where a suspect wins, or where nothing was affordable and
+something now is, is decided again from the stored structure, and so is everything after it. Most
+consecutive runs of a completion differ only near their end, or not at all.
+
+Proving a whole interval. For a fixed selection sequence every voter's money at every round is
+non-decreasing in ``b`` (point 1 above), so every price and factor ``rho / cost`` is non-increasing. If,
+replaying the run at ``b`` with the same selections at ``b2 = b + J``, in every round each suspect is
+either still unaffordable at ``b2`` (then at every budget in between) or has a factor at ``b2`` above
+the winner's factor at ``b`` (then above the winner's at every budget in between), every run in
+``[b, b2]`` makes the same selections, by induction over the rounds. Projects whose limit exceeds ``J``
+need no check. A near tie there is a failed proof, not a reason for an exact rerun. The completion
+gallops with such intervals and falls back to the bound's step.
+
+A single float pass decides (``_Run``: per-project supporter entries kept sorted by money per unit of
+weight, so a price walks only the voters who cannot pay it in full). Every comparison, replayed or not,
+within a relative ``1e-9`` of a tie makes the whole run start over in exact fractions
+(``_Run(exact=True)``, from round 0); float limits are shrunk by a relative ``1e-6`` before use. One
+kind of tie is exact by construction and needs no rerun: when the supporters short of money have exactly
+nothing left, the factor is exactly ``1 / weight of the others``, the same float for the same weight
+(``_Run._price``); real elections meet such ties at almost every budget (Toulouse 2024).
 """
 
 from __future__ import annotations
@@ -64,7 +79,8 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, insort
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 
@@ -103,9 +119,21 @@ class _Prepared:
     n_voters: int
 
     @cached_property
-    def arrays(self) -> _Arrays:
-        """The numpy form of the instance for the float pass, built on first use."""
-        return _arrays(self)
+    def supporter_arrays(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
+        """Per project, its supporters as arrays (groups, weights, voters), for the replay."""
+        return tuple(
+            (
+                np.array([g for g, _ in sup], dtype=np.int64),
+                np.array([w for _, w in sup], dtype=np.int64),
+                np.array([self.multiplicity[g] for g, _ in sup], dtype=np.float64),
+            )
+            for sup in self.supporters
+        )
+
+    @cached_property
+    def weight_span(self) -> int:
+        """One more than the largest weight, to pack ``(class, weight)`` into one integer."""
+        return 1 + max((w for sup in self.supporters for _, w in sup), default=0)
 
 
 def prepare(instance: Instance) -> _Prepared:
@@ -146,21 +174,36 @@ def mes_run(instance: Instance | _Prepared, per_voter_budget: int, *, exact: boo
     funded sequence is replayed in fractions).
     """
     prep = instance if isinstance(instance, _Prepared) else prepare(instance)
-    run = _decide(prep, per_voter_budget, exact=exact)
+    run, _ = _decide(prep, per_voter_budget, exact=exact)
     return _replay_exact(prep, run)
 
 
-def _decide(prep: _Prepared, per_voter_budget: int, *, exact: bool = False) -> MesRun:
+def _decide(
+    prep: _Prepared, per_voter_budget: int, base: Sequence[_Round] = (), step: int = 0, *, exact: bool = False
+) -> tuple[MesRun, list[_Round]]:
+    """Decide one run (float pass, exact rerun on a near tie) and return it with its rounds.
+
+    ``base`` are the rounds of the run at ``per_voter_budget - step``; the float pass replays the ones its
+    bounds prove unchanged instead of deciding them again. The exact rerun always starts from round 0.
+    """
     if not exact:
-        fast: _Run | _FloatRun
-        if sum(map(len, prep.supporters)) < _NUMPY_FROM:
-            fast = _Run(prep, per_voter_budget, exact=False)
-        else:
-            fast = _FloatRun(prep, prep.arrays, per_voter_budget)
+        fast = _Run(prep, per_voter_budget, exact=False, base=base, step=step)
         result = fast.result()
         if not fast.close:
-            return result
-    return _Run(prep, per_voter_budget, exact=True).result()
+            return result, fast.rounds
+    slow = _Run(prep, per_voter_budget, exact=True)
+    return slow.result(), slow.rounds
+
+
+def _prove(
+    prep: _Prepared, per_voter_budget: int, base: Sequence[_Round], step: int
+) -> tuple[MesRun, list[_Round]] | None:
+    """The run at ``per_voter_budget`` if every run from ``per_voter_budget - step`` up to it is proven to
+    make the selections of ``base`` (module docstring, "Proving a whole interval"), else ``None``."""
+    trial = _Run(prep, per_voter_budget, exact=False, base=base, step=step, proving=True)
+    if not trial.finished or trial.close:
+        return None
+    return trial.result(), trial.rounds
 
 
 def _replay_exact(prep: _Prepared, run: MesRun) -> MesRun:
@@ -212,12 +255,67 @@ def _replay_exact(prep: _Prepared, run: MesRun) -> MesRun:
 
 
 Real = Fraction | float
+Entries = dict[tuple[int, int], int]
 _TOLERANCE = 1e-9
-_NUMPY_FROM = 10**12
-"""Supporter entries from which the numpy float pass is used. It is about 3-13x faster from 2,500 entries on,
-but a property test found an instance where it funds one project fewer than the plain pass (2026-11-24),
-so until that is understood every real election takes the plain pass, which the references confirm."""
 _SHRINK = 1e-6
+
+
+@dataclass(frozen=True)
+class _Round:
+    """What a run did in one round, kept so the next run of the completion can replay it.
+
+    ``group_class`` (the class of each merged ballot) and ``classes`` describe the voters at the round's
+    start; they follow from the earlier selections alone, not from the per-voter budget, so later runs
+    share them (and nobody changes them). Each project's supporters as ``(class, weight) -> voters``
+    follow from them (``entry_arrays``). ``splits`` are the
+    ``(class, weight)`` buckets of the winner's supporters in the order their new classes were made.
+    ``factor`` is the winner's ``rho / cost`` and ``plain`` whether it was exactly ``1 / weight`` (see
+    ``_Run._price``). ``dropped`` are the projects found unaffordable in the round, ``chosen`` is
+    ``None`` in the last round (nothing affordable). ``limits`` hold, per project that could change the
+    round (beat the winner, or become affordable when dropped), the distance it is proven not to, before
+    the float shrink; the round's part of the bound ``D`` is their minimum.
+    """
+
+    chosen: int | None
+    dropped: tuple[int, ...]
+    limits: tuple[tuple[int, Real], ...]
+    group_class: np.ndarray
+    classes: int
+    splits: tuple[tuple[int, int], ...]
+    factor: Real | None
+    plain: bool
+    arrays: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Entries as numpy arrays for the replay, made on first use and shared with later runs."""
+
+    def entry_arrays(self, prep: _Prepared, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Project ``j``'s supporters at the round's start as arrays: classes, weights and voters, one
+        element per ``(class, weight)`` (``j = -1``: the splits, with voters 1)."""
+        cached = self.arrays.get(j)
+        if cached is None:
+            if j < 0:
+                keys = np.array(self.splits, dtype=np.int64).reshape(-1, 2)
+                cached = (keys[:, 0], keys[:, 1].astype(np.float64), np.ones(len(keys)))
+            else:
+                groups, weights, voters = prep.supporter_arrays[j]
+                span = prep.weight_span
+                packed, where = np.unique(self.group_class[groups] * span + weights, return_inverse=True)
+                cached = (packed // span, (packed % span).astype(np.float64), np.bincount(where, voters))
+            self.arrays[j] = cached
+        return cached
+
+    @property
+    def limit(self) -> Real | None:
+        """The smallest of ``limits`` (``None``: no decision in the round can change)."""
+        return min((limit for _, limit in self.limits), default=None)
+
+
+def _safe(limit: Real) -> Real:
+    """A float limit shrunk by a relative ``1e-6`` to stay on the safe side of rounding; exact ones as they are."""
+    if isinstance(limit, Fraction):
+        return limit
+    return max(0.0, limit * (1 - _SHRINK) - _SHRINK)
 
 
 class _Run:
@@ -226,9 +324,23 @@ class _Run:
     price only walks the entries that cannot pay it in full.
 
     With ``exact=False`` numbers are floats and ``close`` records whether any decision was nearly tied;
-    the bound ``stable_for`` is then shrunk by a relative ``1e-6`` to stay on the safe side."""
+    the bound ``stable_for`` is then shrunk by a relative ``1e-6`` to stay on the safe side.
 
-    def __init__(self, prep: _Prepared, b: int, *, exact: bool) -> None:
+    ``base`` and ``step``: the rounds of the run at ``b - step``. The rounds before the first one whose
+    safe limit is at most ``step`` make the same decisions here (module docstring, "Reusing a prefix"):
+    they are replayed (the winner's price and its supporters' new money, nothing else), their limits
+    carried over less ``step``, and deciding starts at that round from its shared structure."""
+
+    def __init__(
+        self,
+        prep: _Prepared,
+        b: int,
+        *,
+        exact: bool,
+        base: Sequence[_Round] = (),
+        step: int = 0,
+        proving: bool = False,
+    ) -> None:
         self.prep = prep
         self.b = b
         self.exact = exact
@@ -237,109 +349,264 @@ class _Run:
         num = self.num
         self.money: list[Real] = [num(b)]
         self.slope: list[Real] = [num(1)]
-        self.group_class = [0] * len(prep.ballots)
         n = len(prep.ids)
-        self.entries: list[dict[tuple[int, int], int]] = [defaultdict(int) for _ in range(n)]
+        self.alive = set(range(n))
+        self.winners: list[int] = []
+        self.rounds: list[_Round] = []
         self.order: list[list[tuple[Real, int, int]]] = [[] for _ in range(n)]
         self.total_money: list[Real] = [num(0)] * n
         self.total_slope: list[Real] = [num(0)] * n
+        self.finished = False
+        self.proving = proving
+        if base and not exact:
+            self.finished = self._replay(base, step)
+            return
+        self.group_class = [0] * len(prep.ballots)
+        self.entries: list[Entries] = [{} for _ in range(n)]
         for j, sup in enumerate(prep.supporters):
             entries = self.entries[j]
-            count = 0
             for g, w in sup:
-                entries[(0, w)] += prep.multiplicity[g]
-                count += prep.multiplicity[g]
-            self.total_money[j] = num(count * b)
-            self.total_slope[j] = num(count)
-            self.order[j] = sorted((num(b) / w, 0, w) for (_, w) in entries)
+                entries[(0, w)] = entries.get((0, w), 0) + prep.multiplicity[g]
+        self._index(self.alive)
 
-    def price(self, j: int) -> tuple[Real, Real, int]:
+    def _index(self, projects: set[int]) -> None:
+        """Sort each project's entries by money per unit of weight and total its supporters' money."""
+        money, slope = self.money, self.slope
+        for j in projects:
+            entries = self.entries[j]
+            self.order[j] = sorted((money[c] / w, c, w) for (c, w) in entries)
+            self.total_money[j] = sum((count * money[c] for (c, _), count in entries.items()), self.num(0))
+            self.total_slope[j] = sum((count * slope[c] for (c, _), count in entries.items()), self.num(0))
+
+    def _replay(self, base: Sequence[_Round], step: int) -> bool:
+        """Replay the rounds of ``base`` that stay the same at ``step`` more; then take over the structure
+        at the first round that has to be decided again. :returns: whether every round stayed the same.
+
+        A round stays the same when each project whose carried limit is at most ``step`` (a *suspect*)
+        still loses to the winner, or is still unaffordable, at the new budget: only the winner and the
+        suspects are priced; the other limits carry over less ``step``, the suspects get fresh ones. A
+        project ``base`` had dropped that is affordable here stays a suspect in every later round."""
+        revived: set[int] = set()
+        self.m = np.zeros(base[-1].classes + 1)
+        self.s = np.zeros(base[-1].classes + 1)
+        self.m[0], self.s[0] = self.b, 1.0
+        threshold = (step + _SHRINK) / (1 - _SHRINK)  # _safe(limit) <= step, or a little more often
+        for past in base:
+            alive = self.alive
+            suspects = revived.union(q for q, limit in past.limits if q in alive and limit <= threshold)
+            kept = tuple((q, float(limit) - step) for q, limit in past.limits if q in alive and q not in suspects)
+            verified = self._verify(past, suspects)
+            if verified is None:
+                if self.proving:
+                    return False
+                self._take_over(past)
+                return False
+            fresh, short, factor, plain = verified
+            dropped = tuple(sorted(short.union(q for q in past.dropped if q not in suspects)))
+            self.rounds.append(replace(past, dropped=dropped, limits=kept + fresh, factor=factor, plain=plain))
+            self.alive.difference_update(dropped)
+            revived = (revived | suspects.intersection(past.dropped)) - short
+            if past.chosen is None:
+                return True
+            self.alive.discard(past.chosen)
+            self.winners.append(past.chosen)
+        return True  # not reached: a run's last round has no winner
+
+    def _take_over(self, past: _Round) -> None:
+        """Start deciding at ``past``'s round: money as replayed, entries of the live projects rebuilt."""
+        self.money = self.m[: past.classes].tolist()
+        self.slope = self.s[: past.classes].tolist()
+        self.group_class = past.group_class.tolist()
+        self.entries = [{} for _ in self.prep.ids]
+        for j in self.alive:
+            classes, weights, voters = past.entry_arrays(self.prep, j)
+            keys = zip(classes.tolist(), weights.astype(np.int64).tolist(), strict=True)
+            self.entries[j] = dict(zip(keys, voters.astype(np.int64).tolist(), strict=True))
+        self._index(self.alive)
+
+    def _verify(
+        self, past: _Round, suspects: set[int]
+    ) -> tuple[tuple[tuple[int, Real], ...], set[int], Real | None, bool] | None:
+        """Check a replayed round at this run's budget and charge its winner (see ``_replay``).
+
+        When ``proving``, a suspect must lose here to the winner's factor at the *base* budget, with a
+        clear margin, so that it loses at every budget in between (module docstring, "Proving a whole
+        interval"); a near tie is then a failure, not a reason to rerun exactly.
+
+        :returns: the fresh limits of the suspects, the suspects that are unaffordable, the winner's
+            factor and whether it is plain (both at this budget), or ``None`` when the round's decisions
+            change (or, proving, are not proven)."""
+        prep, m, s = self.prep, self.m, self.s
+        fresh: list[tuple[int, Real]] = []
+        short: set[int] = set()
+        contenders: list[int] = []
+        for q in sorted(suspects):
+            cost = prep.costs[q]
+            classes, _, voters = past.entry_arrays(self.prep, q)
+            shortfall = cost - float(voters @ m[classes])
+            if abs(shortfall) <= _TOLERANCE * cost:
+                self.close = True
+            if shortfall <= 0:
+                contenders.append(q)
+                continue
+            short.add(q)
+            total_slope = float(voters @ s[classes])
+            if total_slope > 0:
+                fresh.append((q, shortfall / total_slope))
+        chosen = past.chosen
+        if chosen is None:
+            return None if contenders else (tuple(fresh), short, None, False)
+        best_factor, best_plain, rho, slope_step = self._score(chosen, past.entry_arrays(self.prep, chosen))
+        if self.proving and past.factor is not None:
+            reference, reference_plain = past.factor, past.plain
+        else:
+            reference, reference_plain = best_factor, best_plain
+        for q in contenders:
+            factor, plain, _, poor_slope_step = self._score(q, past.entry_arrays(self.prep, q))
+            if (factor, q) < (reference, chosen):
+                return None
+            if not (plain and reference_plain) and factor - reference <= _TOLERANCE * reference:
+                if self.proving:
+                    return None
+                self.close = True
+            if poor_slope_step > 0:
+                fresh.append((q, (factor - best_factor) / (poor_slope_step / prep.costs[q])))
+        old, weights, _ = past.entry_arrays(self.prep, -1)
+        pay = rho * weights
+        old_money = m[old]
+        if (np.abs(old_money - pay) <= _TOLERANCE * pay).any():
+            self.close = True
+        new = slice(past.classes, past.classes + len(old))
+        m[new] = np.where(old_money < pay, 0.0, old_money - pay)
+        s[new] = s[old] + weights * slope_step
+        return tuple(fresh), short, best_factor, best_plain
+
+    def _score(self, j: int, arrays: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[float, bool, float, float]:
+        """A project's factor at this run's budget from its entries alone, as ``_price`` walks them but
+        with prefix sums: the factor, whether nobody is short of money, the price and the poor supporters'
+        slope per unit of the others' weight."""
+        classes, weights, voters = arrays
+        cost, total_weight = self.prep.costs[j], self.prep.weight_totals[j]
+        money = self.m[classes]
+        ratios = money / weights
+        order = ratios.argsort()
+        counted = voters[order]
+        paid = counted * money[order]
+        weight = counted * weights[order]
+        paid_before = paid.cumsum() - paid
+        weight_before = weight.cumsum() - weight
+        gap = ratios[order] * (total_weight - weight_before) - (cost - paid_before)
+        reached = gap >= 0
+        stop = int(reached.argmax())
+        found = bool(reached[stop])
+        rich_weight = float(total_weight - weight_before[stop])
+        if not found or rich_weight <= 0 or (np.abs(gap[: stop + 1]) <= _TOLERANCE * cost).any():
+            self.close = True  # a near tie, or (without one) float rounding: the exact rerun decides
+        if not found or rich_weight <= 0:
+            return 1.0, False, float(cost), 0.0
+        poor = order[:stop]
+        rho = float(cost - paid_before[stop]) / rich_weight
+        plain = not money[poor].any()
+        factor = 1 / rich_weight if plain else rho / cost
+        return factor, plain, rho, float(voters[poor] @ self.s[classes[poor]]) / rich_weight
+
+    def _price(
+        self, j: int, entries: Entries, order: list[tuple[Real, int, int]]
+    ) -> tuple[Real, Real, int, bool]:
         """The price per unit of weight for an affordable project, the slope sum of its poor
-        supporters and the weight of the others."""
+        supporters, the weight of the others and whether the poor ones have nothing left (*plain*: the
+        price is then exactly ``cost / weight of the others``, and the factor ``1 / that weight``, the
+        same float for equal weights, so a tie between plain factors is exact and needs no rerun).
+
+        Money that is exactly 0 is exact: a float pass sets it only when a voter paid all they had, and
+        a near tie there makes the run start over in fractions."""
         cost = self.prep.costs[j]
         left_cost: Real = self.num(cost)
         rich_weight = self.prep.weight_totals[j]
         poor_slope: Real = self.num(0)
-        entries = self.entries[j]
         exact = self.exact
-        for ratio, c, w in self.order[j]:
+        plain = True
+        for ratio, c, w in order:
             gap = ratio * rich_weight - left_cost
             if not exact and abs(float(gap)) <= _TOLERANCE * cost:
                 self.close = True
             if gap >= 0:
                 break
             count = entries[(c, w)]
-            left_cost -= count * self.money[c]
+            if self.money[c]:
+                plain = False
+                left_cost -= count * self.money[c]
             rich_weight -= count * w
             poor_slope += count * self.slope[c]
         if rich_weight == 0:  # only reachable through float rounding: the exact rerun decides
             self.close = True
-            return self.num(cost), poor_slope, 1
-        return left_cost / rich_weight, poor_slope, rich_weight
+            return self.num(cost), poor_slope, 1, False
+        return left_cost / rich_weight, poor_slope, rich_weight, plain
 
     def result(self) -> MesRun:
         prep = self.prep
-        alive = set(range(len(prep.ids)))
-        winners: list[int] = []
-        rhos: list[Real] = []
-        limits: list[Real] = []
+        alive = self.alive
         exact = self.exact
-        while True:
-            scores: list[tuple[Real, int, Real, Real, Real, int]] = []
+        while not self.finished:
+            snapshot = np.array(self.group_class, dtype=np.int64), len(self.money)
+            limits: list[tuple[int, Real]] = []
+            dropped: list[int] = []
+            scores: list[tuple[Real, int, Real, Real, Real, int, bool]] = []
             for j in sorted(alive):
                 cost = prep.costs[j]
                 shortfall = cost - self.total_money[j]
                 if not exact and abs(shortfall) <= _TOLERANCE * cost:
                     self.close = True
                 if shortfall > 0:
-                    alive.discard(j)
+                    dropped.append(j)
                     if self.total_slope[j] > 0:
-                        limits.append(shortfall / self.total_slope[j])
+                        limits.append((j, shortfall / self.total_slope[j]))
                     continue
-                rho, poor_slope, rich_weight = self.price(j)
-                # Nobody short of money: the factor is exactly 1 / weight, the same float for equal weights.
-                factor = 1 / self.num(rich_weight) if rich_weight == prep.weight_totals[j] else rho / cost
-                scores.append((factor, j, poor_slope / (rich_weight * cost), rho, poor_slope, rich_weight))
+                rho, poor_slope, rich_weight, plain = self._price(j, self.entries[j], self.order[j])
+                factor = 1 / self.num(rich_weight) if plain else rho / cost
+                scores.append((factor, j, poor_slope / (rich_weight * cost), rho, poor_slope, rich_weight, plain))
+            alive.difference_update(dropped)
             if not scores:
+                self.rounds.append(_Round(None, tuple(dropped), tuple(limits), *snapshot, (), None, False))
                 break
             best = min(scores)
             best_factor, chosen = best[0], best[1]
-            best_plain = best[5] == prep.weight_totals[chosen]
-            for factor, j, drift, _, _, rich_weight in scores:
+            best_plain = best[6]
+            for factor, j, drift, _, _, _, plain in scores:
                 if j == chosen:
                     continue
-                plain = rich_weight == prep.weight_totals[j]
                 if not exact and not (plain and best_plain) and factor - best_factor <= _TOLERANCE * best_factor:
                     self.close = True
                 if drift > 0:
-                    limits.append((factor - best_factor) / drift)
+                    limits.append((j, (factor - best_factor) / drift))
             alive.discard(chosen)
-            _, _, _, rho, poor_slope, rich_weight = best
-            winners.append(chosen)
-            rhos.append(rho)
-            self.fund(chosen, rho, poor_slope / rich_weight, set(winners))
-        chosen_set = set(winners)
-        money_left = {prep.ids[j]: Fraction(self.total_money[j]) for j in range(len(prep.ids)) if j not in chosen_set}
-        bound: Fraction | None = None
-        if limits:
-            low = min(limits)
-            bound = Fraction(low) if exact else Fraction(max(0.0, float(low) * (1 - _SHRINK) - _SHRINK))
+            _, _, _, rho, poor_slope, rich_weight, _ = best
+            self.winners.append(chosen)
+            splits = self.fund(chosen, rho, poor_slope / rich_weight)
+            self.rounds.append(
+                _Round(chosen, tuple(dropped), tuple(limits), *snapshot, splits, best_factor, best_plain)
+            )
+        raw = [limit for past in self.rounds for _, limit in past.limits]
         return MesRun(
             per_voter_budget=self.b,
-            winners=tuple(prep.ids[j] for j in winners),
-            rhos=tuple(Fraction(rho) for rho in rhos),
-            money_left=money_left,
-            stable_for=bound,
-            spent=sum(prep.costs[j] for j in winners),
+            winners=tuple(prep.ids[j] for j in self.winners),
+            rhos=(),
+            money_left={},
+            stable_for=Fraction(_safe(min(raw))) if raw else None,
+            spent=sum(prep.costs[j] for j in self.winners),
         )
 
-    def fund(self, chosen: int, rho: Real, slope_step: Real, done: set[int]) -> None:
-        """Charge the supporters of ``chosen`` and move them to new classes in every project's index."""
+    def fund(self, chosen: int, rho: Real, slope_step: Real) -> tuple[tuple[int, int], ...]:
+        """Charge the supporters of ``chosen`` and move them to new classes in every live project's index.
+
+        :returns: the (class, weight) buckets that became new classes, in order.
+        """
         prep = self.prep
         buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
         for g, w in prep.supporters[chosen]:
             buckets[(self.group_class[g], w)].append(g)
         zero = self.num(0)
+        alive = self.alive
         for (old, w), groups in buckets.items():
             old_money, old_slope = self.money[old], self.slope[old]
             pay = rho * w
@@ -355,271 +622,25 @@ class _Run:
                 self.group_class[g] = new
                 m = prep.multiplicity[g]
                 for q, wq in prep.ballots[g]:
-                    if q not in done:
+                    if q in alive:
                         moved[(q, wq)] += m
             money_step, slope_delta = new_money - old_money, new_slope - old_slope
             for (q, wq), count in moved.items():
                 self._move(q, wq, old, new, count)
                 self.total_money[q] += count * money_step
                 self.total_slope[q] += count * slope_delta
+        return tuple(buckets)
 
     def _move(self, q: int, wq: int, old: int, new: int, count: int) -> None:
         entries, order = self.entries[q], self.order[q]
         left = entries[(old, wq)] - count
+        entries[(new, wq)] = count
         if left:
             entries[(old, wq)] = left
         else:
             del entries[(old, wq)]
-            at = bisect_left(order, (self.money[old] / wq, old, wq))
-            del order[at]
-        entries[(new, wq)] = count
+            del order[bisect_left(order, (self.money[old] / wq, old, wq))]
         insort(order, (self.money[new] / wq, new, wq))
-
-
-@dataclass(frozen=True)
-class _Arrays:
-    """The prepared instance as numpy arrays for the float pass (entries in group order)."""
-
-    levels: np.ndarray
-    entry_project: np.ndarray
-    entry_level: np.ndarray
-    group_start: np.ndarray
-    group_length: np.ndarray
-    multiplicity: np.ndarray
-    supporter_groups: tuple[np.ndarray, ...]
-    supporter_levels: tuple[np.ndarray, ...]
-    costs: np.ndarray
-    weight_totals: np.ndarray
-    initial_count: np.ndarray
-
-
-def _arrays(prep: _Prepared) -> _Arrays:
-    weights = sorted({w for ballot in prep.ballots for _, w in ballot})
-    level = {w: k for k, w in enumerate(weights)}
-    projects = [j for ballot in prep.ballots for j, _ in ballot]
-    levels_of = [level[w] for ballot in prep.ballots for _, w in ballot]
-    lengths = np.array([len(ballot) for ballot in prep.ballots], dtype=np.int64)
-    starts = np.zeros(len(prep.ballots), dtype=np.int64)
-    if len(lengths):
-        starts[1:] = np.cumsum(lengths)[:-1]
-    initial = np.zeros((len(weights), len(prep.ids)))
-    np.add.at(initial, (levels_of, projects), np.repeat(np.array(prep.multiplicity, dtype=np.float64), lengths))
-    return _Arrays(
-        levels=np.array(weights, dtype=np.float64),
-        entry_project=np.array(projects, dtype=np.int64),
-        entry_level=np.array(levels_of, dtype=np.int64),
-        group_start=starts,
-        group_length=lengths,
-        multiplicity=np.array(prep.multiplicity, dtype=np.float64),
-        supporter_groups=tuple(np.array([g for g, _ in sup], dtype=np.int64) for sup in prep.supporters),
-        supporter_levels=tuple(np.array([level[w] for _, w in sup], dtype=np.int64) for sup in prep.supporters),
-        costs=np.array(prep.costs, dtype=np.float64),
-        weight_totals=np.array(prep.weight_totals, dtype=np.float64),
-        initial_count=initial,
-    )
-
-
-class _FloatRun:
-    """The float pass of one run with numpy: the same decisions as ``_Run(exact=False)``, and a larger
-    stability bound from exact rates instead of slope bounds (module docstring, "Exact rates").
-
-    Voters are grouped into *types* (same payments so far, hence the same money and rate), and for each
-    weight level a matrix ``count[level, type, project]`` holds how many voters of a type give a project
-    that weight. Each round sorts the (type, level) slots by money per unit of weight once and finds, for
-    every project at the same time, the price by prefix sums: ``f(rho) = sum min(money, rho * w) - cost``
-    is non-decreasing, so the voters paying all they have are the slots before the first one where
-    ``f(ratio) >= 0``. Near ties set ``close`` exactly where ``_Run`` does.
-    """
-
-    def __init__(self, prep: _Prepared, arrays: _Arrays, b: int) -> None:
-        self.prep, self.a, self.b = prep, arrays, b
-        self.close = False
-
-    def result(self) -> MesRun:
-        prep, a = self.prep, self.a
-        n_levels, n_projects, n_groups = len(a.levels), len(prep.ids), len(prep.ballots)
-        capacity = 64
-        self.count = np.zeros((n_levels, capacity, n_projects))
-        self.count[:, 0, :] = a.initial_count
-        self.money = np.zeros(capacity)
-        self.rate = np.zeros(capacity)
-        self.slope = np.zeros(capacity)
-        self.population = np.zeros(capacity, dtype=np.int64)
-        self.money[0], self.rate[0], self.slope[0], self.population[0] = self.b, 1.0, 1.0, n_groups
-        n_types = 1
-        type_of = np.zeros(n_groups, dtype=np.int64)
-        alive = np.ones(n_projects, dtype=bool)
-        winners: list[int] = []
-        rhos: list[float] = []
-        limits: list[float] = []
-        slope_limits: list[float] = []
-        tol = _TOLERANCE
-        while True:
-            columns = np.flatnonzero(alive)
-            if not len(columns):
-                break
-            types = np.flatnonzero(self.population[:n_types])
-            k = self.count[:, types][:, :, columns].reshape(n_levels * len(types), len(columns))
-            slot_money = np.tile(self.money[types], n_levels)
-            slot_rate = np.tile(self.rate[types], n_levels)
-            slot_slope = np.tile(self.slope[types], n_levels)
-            slot_weight = np.repeat(a.levels, len(types))
-            keep = k.any(axis=1)
-            ratio = slot_money[keep] / slot_weight[keep]
-            order = np.argsort(ratio, kind="stable")
-            k, ratio = k[keep][order], ratio[order]
-            ratio_rate = (slot_rate[keep] / slot_weight[keep])[order]
-            paid = k * (slot_money[keep][order])[:, None]
-            weight = k * (slot_weight[keep][order])[:, None]
-            rates = k * (slot_rate[keep][order])[:, None]
-            slopes = k * (slot_slope[keep][order])[:, None]
-            slope_before = np.cumsum(slopes, axis=0) - slopes
-            paid_before = np.cumsum(paid, axis=0) - paid
-            weight_before = np.cumsum(weight, axis=0) - weight
-            rate_before = np.cumsum(rates, axis=0) - rates
-            cost = a.costs[columns]
-            total_money = paid_before[-1] + paid[-1]
-            total_rate = rate_before[-1] + rates[-1]
-            total_slope = slope_before[-1] + slopes[-1]
-            shortfall = cost - total_money
-            if np.any(np.abs(shortfall) <= tol * cost):
-                self.close = True
-            short = shortfall > 0
-            if short.any():
-                # Unaffordable for good in this run; at a higher budget it stays so while the money of
-                # its supporters, growing at ``total_rate``, stays below its cost.
-                moving = short & (total_rate > 0)
-                limits.extend((shortfall[moving] / total_rate[moving]).tolist())
-                moving = short & (total_slope > 0)
-                slope_limits.extend((shortfall[moving] / total_slope[moving]).tolist())
-                alive[columns[short]] = False
-                ok = ~short
-                columns, cost = columns[ok], cost[ok]
-                k, paid_before, weight_before = k[:, ok], paid_before[:, ok], weight_before[:, ok]
-                rate_before, slope_before = rate_before[:, ok], slope_before[:, ok]
-                if not len(columns):
-                    break
-            total_weight = a.weight_totals[columns]
-            gap = ratio[:, None] * (total_weight - weight_before) - (cost - paid_before)
-            reached = gap >= 0
-            stop = np.argmax(reached, axis=0)
-            visited = np.arange(len(ratio))[:, None] <= stop
-            supports = k > 0
-            if np.any(visited & supports & (np.abs(gap) <= tol * cost)):
-                self.close = True
-            at = np.arange(len(columns))
-            rich_weight = total_weight - weight_before[stop, at]
-            left_cost = cost - paid_before[stop, at]
-            poor_rate = rate_before[stop, at]
-            poor_slope = slope_before[stop, at]
-            broken = ~reached.any(axis=0) | (rich_weight <= 0)
-            if broken.any():  # only reachable through float rounding: the exact rerun decides
-                self.close = True
-                rich_weight = np.where(broken, 1.0, rich_weight)
-                left_cost = np.where(broken, cost, left_cost)
-            rho = left_cost / rich_weight
-            rho_rate = -poor_rate / rich_weight
-            # Who pays all they have stays so while no supporter's money per unit of weight crosses rho.
-            distance = ratio[:, None] - rho
-            closing = ratio_rate[:, None] - rho_rate
-            crossing = supports & (distance * closing < 0)
-            if crossing.any():
-                limits.append(float(np.min(np.abs(distance[crossing] / closing[crossing]))))
-            plain = rich_weight == total_weight
-            factor = np.where(plain, 1 / total_weight, rho / cost)
-            factor_rate = np.where(plain, 0.0, rho_rate / cost)
-            best_factor = factor.min()
-            chosen = int(np.flatnonzero(factor == best_factor)[0])
-            others = at != chosen
-            margin = factor - best_factor
-            near = others & ~(plain & plain[chosen]) & (margin <= tol * best_factor)
-            if near.any():
-                self.close = True
-            margin_rate = factor_rate - factor_rate[chosen]
-            moving = others & (margin_rate < 0)
-            limits.extend((margin[moving] / -margin_rate[moving]).tolist())
-            drift = poor_slope / (rich_weight * cost)
-            moving = others & (drift > 0)
-            slope_limits.extend((margin[moving] / drift[moving]).tolist())
-            project = int(columns[chosen])
-            alive[project] = False
-            winners.append(project)
-            price = float(rho[chosen])
-            rhos.append(price)
-            steps = float(poor_rate[chosen] / rich_weight[chosen]), float(poor_slope[chosen] / rich_weight[chosen])
-            n_types = self._fund(project, price, steps, type_of, n_types)
-        bound: Fraction | None = None
-        # Two valid bounds (exact rates, slope bounds); either suffices, so take the larger. No limit at
-        # all (infinite) means no per-voter budget changes the run.
-        low = max(min(limits, default=math.inf), min(slope_limits, default=math.inf))
-        if low < math.inf:
-            bound = Fraction(max(0.0, low * (1 - _SHRINK) - _SHRINK))
-        return MesRun(
-            per_voter_budget=self.b,
-            winners=tuple(prep.ids[j] for j in winners),
-            rhos=tuple(Fraction(rho) for rho in rhos),
-            money_left={},
-            stable_for=bound,
-            spent=sum(prep.costs[j] for j in winners),
-        )
-
-    def _fund(self, project: int, rho: float, steps: tuple[float, float], type_of: np.ndarray, n_types: int) -> int:
-        """Charge the supporters of ``project``; each (type, weight) of them becomes a new type. Who pays
-        all they have keeps rate 0; the others pay less as the price falls, ``w * rate_step`` per unit."""
-        a, tol = self.a, _TOLERANCE
-        groups, levels = a.supporter_groups[project], a.supporter_levels[project]
-        old = type_of[groups]
-        n_levels = len(a.levels)
-        keys, inverse = np.unique(old * n_levels + levels, return_inverse=True)
-        old_types, weights = keys // n_levels, a.levels[keys % n_levels]
-        pay = rho * weights
-        old_money = self.money[old_types]
-        if np.any(np.abs(old_money - pay) <= tol * pay):
-            self.close = True
-        new_count = len(keys)
-        if n_types + new_count > len(self.money):
-            self._grow(n_types + new_count)
-        new_types = np.arange(n_types, n_types + new_count)
-        poor = old_money < pay
-        self.money[new_types] = np.where(poor, 0.0, old_money - pay)
-        rate_step, slope_step = steps
-        self.rate[new_types] = np.where(poor, 0.0, self.rate[old_types] + weights * rate_step)
-        self.slope[new_types] = self.slope[old_types] + weights * slope_step
-        moved_to = new_types[inverse]
-        type_of[groups] = moved_to
-        np.subtract.at(self.population, old, 1)
-        np.add.at(self.population, moved_to, 1)
-        lengths = a.group_length[groups]
-        ends = np.cumsum(lengths)
-        entries = np.arange(ends[-1]) - np.repeat(ends - lengths - a.group_start[groups], lengths)
-        weight = np.repeat(a.multiplicity[groups], lengths)
-        entry_level, entry_project = a.entry_level[entries], a.entry_project[entries]
-        # Only the rows of the types that lost or gained voters change.
-        sources = np.unique(old_types)
-        rows = np.concatenate([sources, new_types])
-        shape = (n_levels, len(rows), self.count.shape[2])
-        cells = np.concatenate(
-            [
-                np.ravel_multi_index(
-                    (entry_level, np.searchsorted(sources, np.repeat(old, lengths)), entry_project), shape
-                ),
-                np.ravel_multi_index(
-                    (entry_level, len(sources) + np.repeat(moved_to - n_types, lengths), entry_project), shape
-                ),
-            ]
-        )
-        change = np.bincount(cells, np.concatenate([-weight, weight]), minlength=math.prod(shape))
-        self.count[:, rows, :] += change.reshape(shape)
-        return n_types + new_count
-
-    def _grow(self, needed: int) -> None:
-        capacity = max(needed, 2 * len(self.money))
-        extra = capacity - len(self.money)
-        self.count = np.concatenate([self.count, np.zeros((self.count.shape[0], extra, self.count.shape[2]))], axis=1)
-        self.money = np.concatenate([self.money, np.zeros(extra)])
-        self.rate = np.concatenate([self.rate, np.zeros(extra)])
-        self.slope = np.concatenate([self.slope, np.zeros(extra)])
-        self.population = np.concatenate([self.population, np.zeros(extra, dtype=np.int64)])
 
 
 @dataclass(frozen=True)
@@ -632,25 +653,46 @@ class Completion:
 
 
 def add1_completion(instance: Instance, *, step_by_one: bool = False) -> Completion:
-    """Find the Add1 result (module docstring); ``step_by_one`` disables the jumps (for tests)."""
+    """Find the Add1 result (module docstring); ``step_by_one`` disables the jumps (for tests).
+
+    Besides the bound's step, the completion tries to prove longer intervals at once: the interval
+    doubles after a success, up to a cap that grows by an eighth each time; a failure halves it and puts
+    the cap at three quarters of the failed length (a failed try costs a partial replay). After a failure
+    at the bound's step, trying waits until the completion has passed twice the failed interval."""
     prep = prepare(instance)
     n = prep.n_voters
     if n == 0 or not prep.ids:
         return Completion(mes_run(prep, 0), None, 1)
     b = instance.budget // n
-    run = _decide(prep, b)
+    run, rounds = _decide(prep, b)
     runs = 1
     candidates = len(prep.ids)
+    interval, cap, retry_from = 2, 2**62, b
     while True:
         if run.stable_for is None or len(run.winners) == candidates:
             return Completion(_replay_exact(prep, run), None, runs)
         step = 1 if step_by_one else max(1, math.ceil(run.stable_for))
-        following = _decide(prep, b + step)
+        proven = None
+        while not step_by_one and b >= retry_from and interval > step and proven is None:
+            proven = _prove(prep, b + interval, rounds, interval)
+            runs += 1
+            if proven is None:
+                if interval // 2 <= step:
+                    retry_from = b + 2 * interval
+                cap = max(2, interval * 3 // 4)
+                interval //= 2
+        if proven is not None:
+            (run, rounds), b = proven, b + interval
+            interval = min(2 * interval, cap)
+            cap += cap // 8 + 1
+            continue
+        following, following_rounds = _decide(prep, b + step, rounds, step)
         runs += 1
         if following.spent > instance.budget:
             last = b + step - 1
             if last != b:
-                run = _decide(prep, last)
+                run, _ = _decide(prep, last, rounds, last - b)
                 runs += 1
             return Completion(_replay_exact(prep, run), b + step, runs)
-        run, b = following, b + step
+        run, rounds, b = following, following_rounds, b + step
+        interval = max(interval, 2)

@@ -4,21 +4,25 @@ official outcomes of the cities that used equal shares."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from unittest.mock import patch
 
 import pytest
 
-from app.domain.budget import Instance, equal_shares, greedy, instance_from_election, mes, mes_greedy, parse_pb, tally
+from app.domain.budget import Instance, greedy, instance_from_election, mes, mes_greedy, parse_pb, tally
 from app.domain.budget.equal_shares import add1_completion, mes_run
 from app.domain.budget.outcome import NotFundedReason
 
 PB_DIR = Path("/work/shared/pabulib")
 REFERENCE_FILE = Path(__file__).parents[2] / "fixtures" / "pabulib" / "reference.json"
 REFERENCE: dict[str, dict[str, object]] = json.loads(REFERENCE_FILE.read_text()) if REFERENCE_FILE.exists() else {}
-FAST_ADD1_SECONDS = 3.0
-"""Completions that took pabutools-reference time above this are left to bench/ to keep tests quick."""
+FAST_ADD1_SECONDS = 5.0
+"""Completions whose recorded CPU time (``timings.ours_add1``, refreshed by bench/make_pabulib_reference.py)
+is above this are left to bench/budget_rules.py, to keep the suite quick; their b* and b* + 1 runs are
+still checked one by one below."""
+SINGLE_RUN_MAX_BYTES = 1_300_000
+"""Single runs on the files above this size (the seven largest, 1.9-4 MB) take several seconds each."""
 
 pytestmark = pytest.mark.skipif(not PB_DIR.exists(), reason="pabulib files not available")
 
@@ -42,7 +46,7 @@ def with_reference(key: str, max_bytes: int = 10**9) -> list[str]:
 def fast_completions() -> list[str]:
     return [
         stem
-        for stem in with_reference("mes")
+        for stem in with_reference("mes_greedy")
         if float(REFERENCE[stem]["timings"]["ours_add1"]) <= FAST_ADD1_SECONDS  # type: ignore[index]
     ]
 
@@ -52,7 +56,7 @@ def test_greedy_equals_pabutools(stem: str) -> None:
     assert list(greedy(load(stem)).winners) == REFERENCE[stem]["greedy"]
 
 
-@pytest.mark.parametrize("stem", with_reference("mes_runs", max_bytes=250_000))
+@pytest.mark.parametrize("stem", with_reference("mes_runs", max_bytes=SINGLE_RUN_MAX_BYTES))
 def test_every_mes_run_equals_pabutools(stem: str) -> None:
     runs: dict[str, list[str]] = REFERENCE[stem]["mes_runs"]  # type: ignore[assignment]
     for budget, winners in runs.items():
@@ -100,18 +104,9 @@ def test_official_equal_shares_outcomes(stem: str) -> None:
 def test_jumping_completion_equals_one_unit_steps(stem: str) -> None:
     jumped = add1_completion(load(stem))
     stepped = add1_completion(load(stem), step_by_one=True)
-    assert jumped.run == stepped.run
+    # The bound a run reports depends on the runs before it (limits carried over); the run does not.
+    assert replace(jumped.run, stable_for=None) == replace(stepped.run, stable_for=None)
     assert jumped.first_overspending_budget == stepped.first_overspending_budget
-
-
-@pytest.mark.parametrize("stem", ["Switzerland_Zurich_S5R", "Switzerland_Zurich_D10"])
-def test_numpy_jumping_completion_equals_one_unit_steps(stem: str) -> None:
-    with patch.object(equal_shares, "_NUMPY_FROM", 0):
-        jumped = add1_completion(load(stem))
-        stepped = add1_completion(load(stem), step_by_one=True)
-    assert jumped.run == stepped.run
-    assert jumped.first_overspending_budget == stepped.first_overspending_budget
-    assert jumped.runs < stepped.runs
 
 
 def test_exact_and_float_runs_agree() -> None:
