@@ -26,6 +26,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LANGUAGES": ("nl", "en"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # a phone's session (its ticket) is permanent; re-signing it on every response costs each card
+        # request CPU for nothing: it is signed again when it changes, and lives 31 days from then
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

@@ -100,8 +100,8 @@ def make_world() -> World:
     voter = scorecards.voter_for_ticket(found.ticket(1))
     bidder = evening.current_bidder(found.tender)
     assert bidder is not None
-    card = scorecards.cast_scorecard(voter, bidder.public_id, {c.public_id: "7" for c in found.tender.criteria},
-                              comment="Mooi plan")
+    card_id = scorecards.cast_scorecard(voter, bidder.public_id, {c.public_id: "7" for c in found.tender.criteria},
+                                        comment="Mooi plan")
     question = live.ask_question(found.ticket(1), found.event, "Hoeveel kost het?")
     live.moderate_question(found.event, host_a.email, question.public_id, approve=True)
     paper.key_paper_card(found.tender, bidder, found.issued[2].code, "vrijwilliger 1",
@@ -129,4 +129,4 @@ def make_world() -> World:
     secrets = [secret for issued in found.issued + [ticket] for secret in (issued.token, issued.code)]
     secrets += [committee_token, setup_token, projector_token]
     return World(host_a, host_b, admin, member, found, published, other_event, item, published_round, attendee,
-                 committee_token, setup_token, question.public_id, keying.id, card.id, secrets)
+                 committee_token, setup_token, question.public_id, keying.id, card_id, secrets)

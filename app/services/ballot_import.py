@@ -15,7 +15,7 @@ from app.domain.ballot_csv import BallotCsvError, read_ballot_csv
 from app.extensions import db
 from app.models import Event, Scorecard, TenderPhase
 from app.models.clock import utcnow
-from app.services import audit, changes, events
+from app.services import audit, changes
 from app.services.errors import Conflict, DomainError
 from app.services.tender import bidders_of, criteria_of, freeze, require_tender, scale_of
 
@@ -48,8 +48,7 @@ def import_ballots(event: Event, text: str, actor: str) -> int:
         db.session.add(Scorecard(tender_id=tender.id, bidder_id=bidder_ids[card.bidder], ticket_id=None,
                                  voter_key=key, group_id=group_ids[card.group], channel="import",
                                  scores=card.scores, comment="", created_at=now, updated_at=now))
-    events.mark_first_ballot(event)
     audit.record(event, actor, "ballots_imported", f"{len(cards)} cards")
-    changes.changed(event)
+    changes.ballot_stored(event.id)
     db.session.commit()
     return len(cards)

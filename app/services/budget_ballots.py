@@ -19,7 +19,7 @@ from app.domain.tickets import hash_secret, normalise_code
 from app.extensions import db
 from app.models import BallotKind, BudgetBallot, BudgetRound, PaperKeying, RoundPhase, Ticket, TicketStatus
 from app.models.clock import utcnow
-from app.services import audit, budget, changes, events, tickets
+from app.services import audit, budget, changes, tickets
 from app.services.errors import Conflict, DomainError, Gone, NotFound
 
 
@@ -87,10 +87,9 @@ def ballot_of(item: BudgetRound, voter: Voter) -> BudgetBallot | None:
 
 def _ballot_stored(item: BudgetRound) -> None:
     """Lock the rules (round and event) and tell live screens a ballot arrived; inside the caller's commit."""
-    events.mark_first_ballot(item.event)
     if item.first_ballot_at is None:
         item.first_ballot_at = utcnow()
-    changes.changed(item.event)
+    changes.ballot_stored(item.event_id)
 
 
 def cast_ballot(item: BudgetRound, voter: Voter, choice: Mapping[str, int]) -> BudgetBallot:

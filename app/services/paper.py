@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Bidder, PaperCardKeying, Scorecard, Tender, TenderPhase, Ticket
 from app.models.clock import utcnow
-from app.services import audit, changes, events, tickets
+from app.services import audit, changes, tickets
 from app.services.errors import Conflict, DomainError, Gone, NotFound
 from app.services.scorecards import check_comment, checked_scores, ticket_voter_key
 from app.services.tender import freeze
@@ -91,9 +91,8 @@ def key_paper_card(tender: Tender, bidder: Bidder, code: str, keyed_by: str,
                              group_id=ticket.group_id, channel="paper", scores=scores, comment=text,
                              created_at=now, updated_at=now))
     tickets.mark_used(ticket, "paper")
-    events.mark_first_ballot(tender.event)
     audit.record(tender.event, actor, "paper_counted", f"{bidder.name} ticket {ticket.number}")
-    changes.changed(tender.event)
+    changes.ballot_stored(tender.event_id)
     db.session.commit()
     return KeyingOutcome.COUNTED
 

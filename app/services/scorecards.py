@@ -6,17 +6,18 @@ stored with one ``INSERT … ON CONFLICT (bidder_id, voter_key) DO UPDATE``, so 
 same card race, the database turns the later one into an update of the earlier one's row; exactly one row
 remains and it holds the last submission.
 
-A card is the busiest request of an evening, so its reads are few: the view loads the ticket, then the
-bidder with its tender, event and criteria in one query (``bidder_for_voter``), and hands both to
-``cast_scorecard``, which reads nothing else.
+A card is the busiest request of an evening, so storing one is a handful of Core statements, no ORM
+objects: the bidder with its tender's state and rules in one query (``card_target``); the ticket checked
+and marked used in one UPDATE (``tickets.use_for_phone``); the card's upsert; the event's live version.
+The pages (card, confirmation) load models as usual.
 """
 
 from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,37 +27,47 @@ from sqlalchemy.orm import joinedload
 from app.domain import scoring
 from app.domain.scoring.errors import CardError, Problem, ScoreErrorCode
 from app.extensions import db
-from app.models import Bidder, Event, Scorecard, ScoringState, Tender, TenderPhase, Ticket
+from app.models import Bidder, Criterion, Event, Scorecard, ScoringState, Tender, TenderPhase, Ticket
 from app.models.clock import utcnow
 from app.services import changes, events, tickets
 from app.services.errors import Conflict, DomainError, Forbidden, Gone, NotFound
-from app.services.tender import criteria_of, scale_of
+from app.services.tender import criteria_of, exact_weight, scale_from, scale_of
 
 MAX_COMMENT = 1000
 # INSERT … ON CONFLICT for the two databases Buurtstem runs on
-UPSERTS: dict[str, Callable[[type[Scorecard]], postgresql.Insert | sqlite.Insert]] = {
+UPSERTS: dict[str, Callable[[sa.Table], postgresql.Insert | sqlite.Insert]] = {
     "postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 @dataclass(frozen=True)
 class Voter:
-    """Who sends a card: a ticket (``ticket_id``), or one browser through the open join link.
-
-    ``ticket`` is the ticket as the request loaded it, so storing the card does not select it again (it is
-    selected again when the card is stored through another session, e.g. another thread's).
-    """
+    """Who sends a card: a ticket (``ticket_id``), or one browser through the open join link."""
 
     event_id: int
     voter_key: str
     group_id: int
     ticket_id: int | None = None
-    ticket: Ticket | None = field(default=None, compare=False, repr=False)
 
 
 def voter_for_ticket(ticket: Ticket) -> Voter:
     """The voter behind a ticket; refuses voided tickets and tickets already counted on paper."""
     tickets.usable(ticket)
-    return Voter(ticket.event_id, ticket_voter_key(ticket), ticket.group_id, ticket.id, ticket)
+    return Voter(ticket.event_id, ticket_voter_key(ticket), ticket.group_id, ticket.id)
+
+
+_TICKETS = Ticket.__table__
+_TICKET = (sa.select(_TICKETS.c.event_id, _TICKETS.c.group_id, _TICKETS.c.status, _TICKETS.c.channel)
+           .where(_TICKETS.c.id == sa.bindparam("ticket_id")))
+
+
+def voter_for_ticket_id(ticket_id: int) -> Voter | None:
+    """``voter_for_ticket`` for the ticket id kept in a phone's session, read without loading the model;
+    ``None`` when there is no such ticket (any more)."""
+    row = db.session.execute(_TICKET, {"ticket_id": ticket_id}).first()
+    if row is None:
+        return None
+    tickets.check_usable(row.status, row.channel)
+    return Voter(row.event_id, f"ticket-{ticket_id}", row.group_id, ticket_id)
 
 
 def ticket_voter_key(ticket: Ticket) -> str:
@@ -121,6 +132,44 @@ _BIDDER_WITH_TENDER = (sa.select(Bidder).where(Bidder.public_id == sa.bindparam(
                        .options(_TENDER.joinedload(Tender.event), _TENDER.joinedload(Tender.criteria)))
 
 
+@dataclass(frozen=True)
+class CardTarget:
+    """What storing a card needs to know of its bidder: the bidder's and its tender's state, and the
+    tender's scale and criteria (frozen while scoring is open)."""
+
+    bidder_id: int
+    public_id: str
+    name: str
+    state: ScoringState
+    tender_id: int
+    phase: TenderPhase
+    event_id: int
+    scale: scoring.Scale
+    criteria: tuple[scoring.Criterion, ...]
+
+
+_B, _T, _C = Bidder.__table__, Tender.__table__, Criterion.__table__
+# one row per criterion (at least one: the outer join), the bidder's and tender's columns on each
+_TARGET = (sa.select(_B.c.id, _B.c.name, _B.c.scoring_state, _B.c.tender_id, _T.c.phase, _T.c.event_id,
+                     _T.c.scale_type, _T.c.scale_min, _T.c.scale_max, _T.c.scale_labels,
+                     _C.c.public_id.label("criterion"), _C.c.name.label("criterion_name"), _C.c.weight)
+           .join_from(_B, _T, _B.c.tender_id == _T.c.id).outerjoin(_C, _C.c.tender_id == _T.c.id)
+           .where(_B.c.public_id == sa.bindparam("public_id")).order_by(_C.c.position))
+
+
+def card_target(bidder_public_id: str) -> CardTarget:
+    """The bidder a card is for, read in one Core query (``bidder_unknown`` if there is none)."""
+    rows = db.session.execute(_TARGET, {"public_id": bidder_public_id}).all()
+    if not rows:
+        raise NotFound("bidder_unknown")
+    first = rows[0]
+    criteria = tuple(scoring.Criterion(row.criterion, row.criterion_name, exact_weight(row.weight))
+                     for row in rows if row.criterion is not None)
+    scale = scale_from(first.scale_type, first.scale_min, first.scale_max, first.scale_labels)
+    return CardTarget(first.id, bidder_public_id, first.name, first.scoring_state, first.tender_id, first.phase,
+                      first.event_id, scale, criteria)
+
+
 class CardRefused(DomainError):
     """A card with problems; ``problems`` keeps every one of them for the form, ``code`` is the first."""
 
@@ -146,11 +195,17 @@ def checked_scores(tender: Tender, bidder: Bidder, answers: Mapping[str, str | i
 
     :raises CardRefused: with a code naming the first problem and the criterion's name.
     """
-    criteria = criteria_of(tender)
-    scale = scale_of(tender)
-    known = {bidder.public_id} if bidder.tender_id == tender.id else set()
+    return _validated(scale_of(tender), criteria_of(tender), bidder.public_id, bidder.tender_id == tender.id,
+                      answers)
+
+
+def _validated(scale: scoring.Scale, criteria: Sequence[scoring.Criterion], bidder: str, own: bool,
+               answers: Mapping[str, str | int | None]) -> dict[str, int | None]:
+    """``scoring.validate_card`` with its problems as a ``CardRefused``; a bidder that is not the
+    tender's ``own`` is refused as unknown."""
+    known = {bidder} if own else set()
     try:
-        return scoring.validate_card(scale, criteria, known, bidder.public_id, answers)
+        return scoring.validate_card(scale, criteria, known, bidder, answers)
     except CardError as error:
         first = error.problems[0]
         names = {c.key: c.name for c in criteria}
@@ -165,52 +220,44 @@ def check_comment(comment: str) -> str:
     return comment.strip()
 
 
-def cast_scorecard(voter: Voter, bidder: Bidder | str, answers: Mapping[str, str | int | None],
-                   comment: str = "") -> Scorecard:
+def cast_scorecard(voter: Voter, bidder: CardTarget | str, answers: Mapping[str, str | int | None],
+                   comment: str = "") -> int:
     """Store the voter's card for a bidder whose scoring is open; a later card replaces the earlier one.
+    Returns the card's id.
 
-    :param bidder: as ``bidder_for_voter`` loaded it (the card view has it already), or its ``public_id``.
+    :param bidder: as ``card_target`` read it (the card view has it already), or its ``public_id``.
 
-    Refusals (nothing is written): unknown bidder, bidder of another event, voided ticket or ticket used
-    on paper, scoring not open or closed, a comment over 1,000 characters, any invalid answer.
+    Refusals (nothing is written): unknown bidder, bidder of another event, scoring not open or closed, a
+    comment over 1,000 characters, any invalid answer, a voided ticket or a ticket used on paper (checked
+    by the statement that marks it used, so a ticket voided a moment ago cannot slip through).
     """
-    if isinstance(bidder, str):
-        bidder = bidder_for_voter(voter, bidder)
-    elif bidder.tender.event_id != voter.event_id:
+    target = card_target(bidder) if isinstance(bidder, str) else bidder
+    if target.event_id != voter.event_id:
         raise Forbidden("wrong_event")
-    ticket: Ticket | None = None
-    if voter.ticket_id is not None:
-        held = voter.ticket if voter.ticket is not None and voter.ticket in db.session else None
-        ticket = tickets.usable(held if held is not None else db.session.get(Ticket, voter.ticket_id))
-        if ticket.event_id != voter.event_id:
-            raise Forbidden("wrong_event")
-    tender = bidder.tender
-    if bidder.scoring_state is ScoringState.CLOSED or tender.phase in (TenderPhase.REVEALED, TenderPhase.PUBLISHED):
-        raise Gone("scoring_closed", bidder=bidder.name)
-    if bidder.scoring_state is not ScoringState.OPEN:
-        raise Conflict("scoring_not_open", bidder=bidder.name)
-    scores = checked_scores(tender, bidder, answers)
+    if target.state is ScoringState.CLOSED or target.phase in (TenderPhase.REVEALED, TenderPhase.PUBLISHED):
+        raise Gone("scoring_closed", bidder=target.name)
+    if target.state is not ScoringState.OPEN:
+        raise Conflict("scoring_not_open", bidder=target.name)
+    scores = _validated(target.scale, target.criteria, target.public_id, True, answers)
     text = check_comment(comment)
-    if ticket is not None:
-        tickets.mark_used(ticket, "phone")
-    card = _upsert_card(voter, tender, bidder, scores, text)
     # rows are locked in the same order by every card (ticket, card, event): no deadlock on PostgreSQL
-    events.mark_first_ballot(tender.event)
-    changes.changed(tender.event)
+    if voter.ticket_id is not None:
+        tickets.use_for_phone(voter.ticket_id, voter.event_id)
+    card_id = _upsert_card(voter, target, scores, text)
+    changes.ballot_stored(target.event_id)
     db.session.commit()
-    return card
+    return card_id
 
 
-def _upsert_card(voter: Voter, tender: Tender, bidder: Bidder, scores: dict[str, int | None], text: str
-                 ) -> Scorecard:
+def _upsert_card(voter: Voter, target: CardTarget, scores: dict[str, int | None], text: str) -> int:
     """Insert the card, or update the voter's card for this bidder if there is one (a later card, or a
     simultaneous one that committed first). Channel, ticket and group stay those of the first card."""
     now = utcnow()
-    card: Scorecard = db.session.scalars(_upsert_statement(db.session.get_bind().dialect.name), {
-        "tender_id": tender.id, "bidder_id": bidder.id, "ticket_id": voter.ticket_id, "voter_key": voter.voter_key,
-        "group_id": voter.group_id, "channel": "phone", "scores": scores, "comment": text, "comment_hidden": False,
-        "created_at": now, "updated_at": now}, execution_options={"populate_existing": True}).one()
-    return card
+    card_id: int = db.session.execute(_upsert_statement(db.session.get_bind().dialect.name), {
+        "tender_id": target.tender_id, "bidder_id": target.bidder_id, "ticket_id": voter.ticket_id,
+        "voter_key": voter.voter_key, "group_id": voter.group_id, "channel": "phone", "scores": scores,
+        "comment": text, "comment_hidden": False, "created_at": now, "updated_at": now}).scalar_one()
+    return card_id
 
 
 @functools.cache
@@ -218,8 +265,9 @@ def _upsert_statement(dialect: str) -> Any:
     """Built once per database kind: building it costs more CPU than running it."""
     columns = ("tender_id", "bidder_id", "ticket_id", "voter_key", "group_id", "channel", "scores", "comment",
                "comment_hidden", "created_at", "updated_at")
-    insert = UPSERTS[dialect](Scorecard).values({name: sa.bindparam(name) for name in columns})
+    table = Scorecard.__table__
+    insert = UPSERTS[dialect](table).values({name: sa.bindparam(name) for name in columns})
     return insert.on_conflict_do_update(
-        index_elements=[Scorecard.bidder_id, Scorecard.voter_key],
+        index_elements=[table.c.bidder_id, table.c.voter_key],
         set_={"scores": insert.excluded.scores, "comment": insert.excluded.comment,
-              "updated_at": insert.excluded.updated_at}).returning(Scorecard)
+              "updated_at": insert.excluded.updated_at}).returning(table.c.id)

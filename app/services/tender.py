@@ -81,11 +81,16 @@ def require_tender(event: Event) -> Tender:
 
 def scale_of(tender: Tender) -> scoring.Scale:
     """The tender's scale as the domain type."""
-    if tender.scale_type == "verbal":
-        return scoring.Scale.verbal(tuple(tender.scale_labels))
-    if tender.scale_type == "stars":
-        return scoring.Scale.stars(tender.scale_max)
-    return scoring.Scale.grade(tender.scale_min, tender.scale_max)
+    return scale_from(tender.scale_type, tender.scale_min, tender.scale_max, tender.scale_labels)
+
+
+def scale_from(kind: str, minimum: int, maximum: int, labels: Sequence[str]) -> scoring.Scale:
+    """A scale from a tender's scale columns."""
+    if kind == "verbal":
+        return scoring.Scale.verbal(tuple(labels))
+    if kind == "stars":
+        return scoring.Scale.stars(maximum)
+    return scoring.Scale.grade(minimum, maximum)
 
 
 def method_of(tender: Tender) -> scoring.Method:

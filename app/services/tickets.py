@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.tickets import hash_secret, new_secret, normalise_code
 from app.extensions import db
 from app.models import Event, Ticket, TicketStatus, VoterGroup
 from app.models.clock import utcnow
 from app.services import audit
-from app.services.errors import DomainError, Gone, NotFound
+from app.services.errors import DomainError, Forbidden, Gone, NotFound
 
 MAX_TICKETS_PER_ISSUE = 5000
 
@@ -69,11 +70,16 @@ def usable(ticket: Ticket | None) -> Ticket:
     """The ticket itself when it may still vote; otherwise the refusal that explains why."""
     if ticket is None:
         raise NotFound("ticket_unknown")
-    if ticket.status == TicketStatus.VOIDED:
-        raise Gone("ticket_voided")
-    if ticket.channel == "paper":
-        raise Gone("ticket_used_on_paper")
+    check_usable(ticket.status, ticket.channel)
     return ticket
+
+
+def check_usable(status: TicketStatus, channel: str | None) -> None:
+    """Refuse a voided ticket, and a ticket already counted on paper."""
+    if status == TicketStatus.VOIDED:
+        raise Gone("ticket_voided")
+    if channel == "paper":
+        raise Gone("ticket_used_on_paper")
 
 
 def ticket_by_token(token: str) -> Ticket:
@@ -91,9 +97,41 @@ def ticket_by_code(typed: str) -> Ticket:
     return usable(db.session.scalar(sa.select(Ticket).where(Ticket.code_hash == hash_secret(code))))
 
 
+_TICKETS = Ticket.__table__
+# a Core statement built once: every first card of a ticket runs it, and the ORM's flush costs more
+_USE = (sa.update(_TICKETS).where(_TICKETS.c.id == sa.bindparam("ticket_id"), _TICKETS.c.status == TicketStatus.ISSUED)
+        .values(status=TicketStatus.USED, used_at=sa.bindparam("now"), channel=sa.bindparam("channel")))
+
+
+# check and mark in one statement: a ticket voided (or used on paper) a moment ago matches no row
+_USE_FOR_PHONE = (sa.update(_TICKETS)
+                  .where(_TICKETS.c.id == sa.bindparam("ticket_id"), _TICKETS.c.event_id == sa.bindparam("in_event"),
+                         _TICKETS.c.status != TicketStatus.VOIDED,
+                         sa.func.coalesce(_TICKETS.c.channel, "phone") == "phone")
+                  .values(status=TicketStatus.USED, used_at=sa.func.coalesce(_TICKETS.c.used_at, sa.bindparam("now")),
+                          channel="phone"))
+
+
+def use_for_phone(ticket_id: int, event_id: int) -> None:
+    """Check that the ticket may still vote from a phone in this event and mark it used (its first use
+    stays the one recorded), inside the caller's transaction, without loading it.
+
+    :raises: the refusal ``usable`` gives, or ``wrong_event``; nothing is written then."""
+    found = db.session.execute(_USE_FOR_PHONE, {"ticket_id": ticket_id, "in_event": event_id, "now": utcnow()})
+    if found.rowcount != 1:  # type: ignore[attr-defined]
+        ticket = db.session.get(Ticket, ticket_id)
+        if ticket is not None and ticket.event_id != event_id:
+            raise Forbidden("wrong_event")
+        usable(ticket)
+        raise Gone("ticket_used_on_paper")  # what is left: the statement matches every other usable ticket
+
+
 def mark_used(ticket: Ticket, channel: str) -> None:
-    """Record the first use of a ticket (``phone`` or ``paper``) inside the caller's transaction."""
+    """Record the first use of a ticket (``phone`` or ``paper``) inside the caller's transaction.
+
+    Only an issued ticket changes (in the statement too, so a ticket voided meanwhile stays voided)."""
     if ticket.status == TicketStatus.ISSUED:
-        ticket.status = TicketStatus.USED
-        ticket.used_at = utcnow()
-        ticket.channel = channel
+        now = utcnow()
+        db.session.execute(_USE, {"ticket_id": ticket.id, "now": now, "channel": channel})
+        for name, value in (("status", TicketStatus.USED), ("used_at", now), ("channel", channel)):
+            set_committed_value(ticket, name, value)

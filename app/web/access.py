@@ -42,12 +42,15 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorate
 
 
+TICKET_ID = "ticket_id"
+
+
 def remember_ticket(ticket: Ticket) -> None:
     """Keep the ticket in the (signed) session cookie, so the token never has to appear in a URL again."""
     session.permanent = True
-    session["ticket_id"] = ticket.id
+    session[TICKET_ID] = ticket.id
 
 
 def session_ticket() -> Ticket | None:
-    ticket_id = session.get("ticket_id")
+    ticket_id = session.get(TICKET_ID)
     return db.session.get(Ticket, ticket_id) if isinstance(ticket_id, int) else None

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.domain import scoring
 from app.extensions import db
-from app.models import AuditEntry, ScoringState, TenderPhase, Ticket
+from app.models import AuditEntry, Scorecard, ScoringState, TenderPhase, Ticket
 from app.services import evening, scorecards
 from app.services import tender as tenders
 from app.services.errors import DomainError
@@ -171,7 +171,8 @@ def test_cards_for_tally_gives_domain_cards_and_hides_hidden_comments(app) -> No
     open_first(tender)
     first, second = db.session.scalars(sa.select(Ticket).order_by(Ticket.number)).all()
     bidder = tender.bidders[0].public_id
-    card = scorecards.cast_scorecard(scorecards.voter_for_ticket(first), bidder, answers(tender, "7", ""), "Goed")
+    card = db.session.get(Scorecard, scorecards.cast_scorecard(scorecards.voter_for_ticket(first), bidder,
+                                                                answers(tender, "7", ""), "Goed"))
     scorecards.cast_scorecard(scorecards.voter_for_ticket(second), bidder, answers(tender, "4", "5"), "Weg ermee")
     card.comment_hidden = True
     db.session.commit()

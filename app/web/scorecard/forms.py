@@ -30,7 +30,7 @@ def options(tender: Tender) -> list[Option]:
     return found
 
 
-def answers_from(form: Mapping[str, str], tender: Tender) -> dict[str, str | None]:
+def answers_from(form: Mapping[str, str]) -> dict[str, str | None]:
     """The submitted answers keyed by criterion public id; unknown ``c-`` fields are passed on so
     validation refuses them."""
     found: dict[str, str | None] = {}

@@ -12,7 +12,7 @@ from app.services import scorecards
 from app.services.errors import DomainError, Gone
 from app.services.scorecards import CardRefused, Voter
 from app.services.tender import criteria_of, scale_of, tender_for_event, weight_percentages
-from app.web.access import session_ticket
+from app.web.access import TICKET_ID
 from app.web.scorecard import bp
 from app.web.scorecard.forms import answers_from, chosen, options
 
@@ -22,9 +22,11 @@ OPEN_EVENT = "open_event"
 
 def current_voter() -> Voter | None:
     """The ticket in the session wins; otherwise a browser that joined through the open link."""
-    ticket = session_ticket()
-    if ticket is not None:
-        return scorecards.voter_for_ticket(ticket)
+    ticket_id = session.get(TICKET_ID)
+    if isinstance(ticket_id, int):
+        voter = scorecards.voter_for_ticket_id(ticket_id)
+        if voter is not None:
+            return voter
     key, event_id = session.get(OPEN_VOTER), session.get(OPEN_EVENT)
     if isinstance(key, str) and isinstance(event_id, int):
         event = db.session.get(Event, event_id)
@@ -87,26 +89,9 @@ def card(bidder_id: str) -> Response | tuple[str, int]:
     voter = current_voter()
     if voter is None:
         return redirect(url_for("attend.code"))
-    bidder = scorecards.bidder_for_voter(voter, bidder_id)
     if request.method == "POST":
-        form = request.form
-        comment = form.get("comment", "")
-        try:
-            scorecards.cast_scorecard(voter, bidder, answers_from(form, bidder.tender), comment)
-        except CardRefused as refusal:
-            names = {c.key: c.name for c in criteria_of(bidder.tender)}
-            problems = {p.criterion: message_for(DomainError(
-                scorecards.PROBLEM_CODES.get(p.code, "card_invalid"), criterion=names.get(p.criterion, p.criterion),
-                value=p.value, minimum=scale_of(bidder.tender).minimum, maximum=scale_of(bidder.tender).maximum))
-                for p in refusal.problems if p.criterion}
-            values = {key: value or "" for key, value in answers_from(form, bidder.tender).items()}
-            return _render_card(bidder, values, comment, refusal, problems)
-        except DomainError as refusal:
-            if refusal.code != "comment_too_long":
-                raise
-            values = {key: value or "" for key, value in answers_from(form, bidder.tender).items()}
-            return _render_card(bidder, values, comment, refusal)
-        return redirect(url_for("scorecard.received", bidder_id=bidder_id))
+        return _store_card(voter, bidder_id)
+    bidder = scorecards.bidder_for_voter(voter, bidder_id)
     if bidder.scoring_state is ScoringState.CLOSED:
         raise Gone("scoring_closed", bidder=bidder.name)
     if bidder.scoring_state is not ScoringState.OPEN:
@@ -114,6 +99,34 @@ def card(bidder_id: str) -> Response | tuple[str, int]:
     stored = scorecards.card_of(voter, bidder)
     return _render_card(bidder, chosen(stored.scores if stored else None, bidder.tender),
                         stored.comment if stored else "")
+
+
+def _store_card(voter: Voter, bidder_id: str) -> Response | tuple[str, int]:
+    """Store the posted card and go to the confirmation; a refused card comes back with its messages (the
+    bidder's models are loaded only then: storing a card reads none)."""
+    form = request.form
+    comment = form.get("comment", "")
+    answers = answers_from(form)
+    try:
+        scorecards.cast_scorecard(voter, bidder_id, answers, comment)
+    except CardRefused as refusal:
+        bidder = scorecards.bidder_for_voter(voter, bidder_id)
+        names = {c.key: c.name for c in criteria_of(bidder.tender)}
+        scale = scale_of(bidder.tender)
+        problems = {p.criterion: message_for(DomainError(
+            scorecards.PROBLEM_CODES.get(p.code, "card_invalid"), criterion=names.get(p.criterion, p.criterion),
+            value=p.value, minimum=scale.minimum, maximum=scale.maximum))
+            for p in refusal.problems if p.criterion}
+        return _render_card(bidder, _refilled(answers), comment, refusal, problems)
+    except DomainError as refusal:
+        if refusal.code != "comment_too_long":
+            raise
+        return _render_card(scorecards.bidder_for_voter(voter, bidder_id), _refilled(answers), comment, refusal)
+    return redirect(url_for("scorecard.received", bidder_id=bidder_id))
+
+
+def _refilled(answers: dict[str, str | None]) -> dict[str, str]:
+    return {key: value or "" for key, value in answers.items()}
 
 
 @bp.get("/kaart/<bidder_id>/ontvangen")

@@ -46,7 +46,7 @@ def key(public_id: str, bidder_id: str) -> BaseResponse | tuple[str, int]:
     status, error, problems = 200, None, {}
     values: dict[str, str] = {}
     if form.validate_on_submit():
-        answers = answers_from(request.form, tender)
+        answers = answers_from(request.form)
         values = {key: value or "" for key, value in answers.items()}
         try:
             outcome = paper.key_paper_card(tender, bidder, form.code.data or "", form.keyed_by.data or "", answers,
