@@ -96,8 +96,8 @@ def test_pdf_comments_never_start_a_line_with_a_separator_or_a_count(app) -> Non
     glued to the comment before, so a line never starts with either."""
     with app.test_request_context():
         html = report_html(payload_report())
-    assert "&lt;b&gt;vet&lt;/b&gt;&nbsp;(6×)" in html
-    assert "+1&nbsp;· -1" in html  # bidder a's comments, sorted
+    assert "&lt;b&gt;vet&lt;/b&gt;\u00a0(6×)" in html
+    assert "+1\u00a0· -1" in html  # bidder a's comments, sorted
 
 
 def test_json_follows_the_schema_and_contains_the_numbers(app) -> None:
