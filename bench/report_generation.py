@@ -123,7 +123,7 @@ def main() -> None:
 
 def font_subsetter() -> str:
     """Which library WeasyPrint cuts the embedded fonts down with: HarfBuzz (C) when Debian's
-    ``libharfbuzz-subset0`` is installed, else fontTools (Python, 0.3–0.5 s slower for this report)."""
+    ``libharfbuzz-subset0`` is installed, else fontTools (Python, 0.2–0.5 s slower for this report)."""
     from weasyprint.text.ffi import harfbuzz_subset
 
     return "fontTools (slow: apt-get install libharfbuzz-subset0)" if harfbuzz_subset is None else "HarfBuzz"
