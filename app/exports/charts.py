@@ -1,4 +1,5 @@
-"""Server-rendered SVG charts: no JavaScript, the same markup on screen, on the projector and in PDFs.
+"""Server-rendered SVG charts: no JavaScript, the same markup on screen, on the projector and in PDFs
+(where a distribution bar may also be a PNG one pixel high: :func:`distribution_png`).
 
 A chart is a string of SVG with its own ``<title>`` for screen readers; every text is escaped here, so
 callers may mark the result safe (``Markup``) in templates. Colours are SVG presentation attributes, which
@@ -7,6 +8,8 @@ the Content-Security-Policy allows (no inline ``style``).
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from html import escape
@@ -87,6 +90,36 @@ def distribution_bar(
         x += span
     parts.append("</svg>")
     return "".join(parts)
+
+
+def distribution_png(weights: Sequence[Fraction | int | float], width: int = 960) -> bytes:
+    """:func:`distribution_bar` without title or labels, as a PNG one pixel high, for print: stretched to
+    the bar's size (drawn without smoothing) it looks the same, but WeasyPrint embeds it as one image where
+    it would parse and draw an SVG rectangle by rectangle in Python (for the advice report's 80 bars: 8 %
+    less work for the whole PDF).
+
+    :param weights: per scale value, worst first (need not sum to 1); each value gets as many of the
+        ``width`` pixels as its share, edges rounded from the running total so the widths add up.
+        All zero gives a grey bar (nobody judged).
+    """
+    total = float(sum(float(weight) for weight in weights))
+    if total <= 0:
+        row = bytes.fromhex(_TRACK[1:]) * width
+    else:
+        parts, running, done = [], 0.0, 0
+        for weight, colour in zip(weights, scale_colours(len(weights)), strict=True):
+            running += float(weight)
+            edge = round(running / total * width)
+            parts.append(bytes.fromhex(colour[1:]) * (edge - done))
+            done = edge
+        row = b"".join(parts)
+    header = struct.pack(">IIBBBBB", width, 1, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"\x00" + row)) + \
+        _chunk(b"IEND", b"")
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 # ---------------------------------------------------------------- charts drawn from a whole tally

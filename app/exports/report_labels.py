@@ -141,6 +141,17 @@ def grouped(comments: tuple[str, ...]) -> list[tuple[str, int]]:
     return result
 
 
+NO_BREAK = "\u00a0"
+
+
+def comments_in_a_row(comments: tuple[str, ...]) -> str:
+    """The comments as one run of text, for print: each distinct comment once, "(3×)" after a repeated
+    one, separated by " · ". No-break spaces keep a count and a separator with the comment before them;
+    they are characters, not ``&nbsp;`` (WeasyPrint's HTML parser reads an entity much more slowly)."""
+    return f"{NO_BREAK}· ".join(f"{comment}{NO_BREAK}({times}×)" if times > 1 else comment
+                                for comment, times in grouped(comments))
+
+
 def shares(criterion: CriterionLine) -> str:
     """The distribution as text, worst first, values nobody gave left out: "5: 3% · 6: 11% · 7: 30%".
 

@@ -3,17 +3,17 @@
 Page 1 is the advice in short (ranking, robustness verdict, participation); then the method and weights,
 one section per bidder with distribution bars, participation, the process log and the integrity block.
 
-What keeps WeasyPrint fast (see ``bench/report_generation.py``): bars are SVG rectangles only, their
-numbers are one line of HTML text below them (SVG ``<text>`` costs milliseconds per label); each bar is an
-``<img>`` with the SVG in a ``data:`` URL, so WeasyPrint's pure-Python HTML parser and its CSS cascade never
-see the bar's rectangles (an inline ``<svg>`` went through both, then was serialised and parsed again as
-SVG); tables have a fixed layout (no min/max-content pass over every cell); comments flow as one paragraph
-per bidder (a list of a thousand items costs seconds); and no ``overflow-wrap: anywhere``, which makes every
-word a break opportunity.
+What keeps WeasyPrint fast (see ``bench/report_generation.py``): each bar is a PNG one pixel high in a
+``data:`` URL, stretched (WeasyPrint drew an SVG bar rectangle by rectangle in Python, and an inline
+``<svg>`` went through its HTML parser and CSS cascade as well); the bars' numbers are one line of HTML
+text below them (SVG ``<text>`` costs milliseconds per label); tables have a fixed layout (no
+min/max-content pass over every cell); comments flow as one paragraph per bidder (a list of a thousand
+items costs seconds); and no ``overflow-wrap: anywhere``, which makes every word a break opportunity.
 """
 
 from __future__ import annotations
 
+from base64 import b64encode
 from typing import Any
 from urllib.parse import quote
 
@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from app.domain.report import Counted, CriterionLine, Report
 from app.exports import report_labels as labels
-from app.exports.charts import distribution_bar, legend_svg
+from app.exports.charts import distribution_bar, distribution_png, legend_svg
 from app.exports.pdf import html_to_pdf
 
 
@@ -37,8 +37,11 @@ def criterion_bar(criterion: CriterionLine) -> Markup:
 
 
 def criterion_bar_image(criterion: CriterionLine) -> Markup:
-    """:func:`criterion_bar` as an image for the PDF (see :func:`_image`); its alt text is the shares."""
-    return _image(criterion_bar(criterion), f"{criterion.name}: {labels.shares(criterion)}")
+    """:func:`criterion_bar` for the PDF: a PNG one pixel high, stretched to the bar (see the module
+    docstring); its alt text is the shares."""
+    png = b64encode(distribution_png([bar.weight for bar in criterion.distribution])).decode()
+    return Markup('<img class="chart bar" alt="{}" src="data:image/png;base64,{}">').format(
+        f"{criterion.name}: {labels.shares(criterion)}", png)
 
 
 def scale_legend(counted: Counted) -> Markup:

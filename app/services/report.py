@@ -5,8 +5,11 @@
 through the canonical anonymous ballot export first; its SHA-256 seeds the bootstrap and is printed in the
 report, so anyone holding the export can repeat every number (``flask --app app recount``).
 
-The bootstrap (2,000 resamples) is the slow part; its result depends only on the export and the method,
-so it is kept in a small per-process cache keyed by the export's hash.
+Everything counted depends only on the export: the bootstrap (2,000 resamples, the slow part) on the
+ballots and the method, the whole :class:`~app.domain.report.Counted` (tally, bootstrap, participation) on
+the ballots and the manifest (names, weights, method, scale). Both are kept in small per-process caches
+keyed by those hashes, so a second look at the same results (the report page, then its PDF) pays only the
+export, not the count again.
 """
 
 from __future__ import annotations
@@ -14,15 +17,18 @@ from __future__ import annotations
 import random
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 
 from app.domain import scoring
 from app.domain.report import (
     BidderFacts,
+    Counted,
     Decision,
     LogLine,
     Reaction,
@@ -43,8 +49,36 @@ from app.services.errors import Conflict, NotFound
 QUIET_ACTIONS = frozenset({"timer_start", "timer_pause", "timer_reset", "slot_changed", "bidder_moved"})
 CACHE_SIZE = 16
 
-_cache: OrderedDict[tuple[str, str, int], scoring.Robustness] = OrderedDict()
-_cache_lock = threading.Lock()
+T = TypeVar("T")
+
+
+class _Recent(Generic[T]):
+    """The last :data:`CACHE_SIZE` values computed, by key (least recently used dropped first); thread-safe.
+    Two threads that miss the same key at once both compute it: the values are equal, the last one stays."""
+
+    def __init__(self) -> None:
+        self._values: OrderedDict[Hashable, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > CACHE_SIZE:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+_robustness: _Recent[scoring.Robustness] = _Recent()
+_counted: _Recent[Counted] = _Recent()
 
 
 @dataclass(frozen=True)
@@ -94,26 +128,31 @@ def snapshot(tender: Tender) -> Snapshot:
 
 def cached_robustness(found: Snapshot, resamples: int = DEFAULT_RESAMPLES) -> scoring.Robustness:
     """The bootstrap for these cards, computed once per process and export."""
-    key = (found.ballots_sha256, found.method.value, resamples)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    checked = scoring.robustness(found.scale, found.criteria, found.bidders, found.cards, found.method,
-                                 random.Random(seed_for(found.ballots_sha256)), resamples)  # noqa: S311
-    with _cache_lock:
-        _cache[key] = checked
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return checked
+    return _robustness.get(
+        (found.ballots_sha256, found.method.value, resamples),
+        lambda: scoring.robustness(found.scale, found.criteria, found.bidders, found.cards, found.method,
+                                   random.Random(seed_for(found.ballots_sha256)), resamples),  # noqa: S311
+    )
+
+
+def cached_counted(found: Snapshot, resamples: int = DEFAULT_RESAMPLES) -> Counted:
+    """Tally, bootstrap and participation for this export, computed once per process and export.
+
+    Keyed by the manifest's hash, which holds the ballots' hash, the method, the scale, and the criteria and
+    bidders with their names and weights: all that :func:`~app.domain.report.count` reads.
+    """
+    return _counted.get(
+        (scoring.sha256_of_export(found.export.manifest_json), resamples),
+        lambda: count(found.scale, found.criteria, found.bidders, found.cards, found.method, found.ballots_sha256,
+                      resamples, cached_robustness(found, resamples)),
+    )
 
 
 def build_report(event: Event, now: datetime | None = None, resamples: int = DEFAULT_RESAMPLES) -> Report:
     """The advice report of ``event`` in its current state (published or not: callers check access)."""
     tender = tender_of(event)
     found = snapshot(tender)
-    counted = count(found.scale, found.criteria, found.bidders, found.cards, found.method, found.ballots_sha256,
-                    resamples, cached_robustness(found, resamples))
+    counted = cached_counted(found, resamples)
     ticket_counts = tickets.ticket_counts(event)
     return Report(
         event_public_id=event.public_id,

@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import subprocess
+from base64 import b64decode
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
@@ -18,10 +19,12 @@ import jsonschema
 import openpyxl
 import pytest
 from flask_babel import force_locale
+from PIL import Image
 
 from app.domain import scoring
 from app.domain.report import BidderFacts, Decision, LogLine, Reaction, Report, count
 from app.domain.scoring import Bidder, Card, Channel, Criterion, Method, Scale
+from app.exports.charts import distribution_png, scale_colours
 from app.exports.report_csv import report_csv
 from app.exports.report_files import render_report
 from app.exports.report_json import numbers_document, report_document
@@ -93,8 +96,8 @@ def test_pdf_comments_never_start_a_line_with_a_separator_or_a_count(app) -> Non
     glued to the comment before, so a line never starts with either."""
     with app.test_request_context():
         html = report_html(payload_report())
-    assert "&lt;b&gt;vet&lt;/b&gt;&nbsp;(6×)" in html
-    assert "+1&nbsp;· -1" in html  # bidder a's comments, sorted
+    assert "&lt;b&gt;vet&lt;/b&gt;\u00a0(6×)" in html
+    assert "+1\u00a0· -1" in html  # bidder a's comments, sorted
 
 
 def test_json_follows_the_schema_and_contains_the_numbers(app) -> None:
@@ -150,22 +153,31 @@ def test_pdf_reads_back(app, tmp_path, language: str, words: tuple[str, ...]) ->
     assert "<script>alert(1)</script>" in text  # shown as text, never run
 
 
-def test_pdf_bars_are_rectangles_with_their_shares_as_text(app) -> None:
-    """The bars are SVG images of rectangles only (SVG text is slow in WeasyPrint), kept out of the HTML
-    as ``data:`` URLs; every share is printed beside them instead, and is the image's alt text. One legend
-    says which colour is which value."""
+def test_pdf_bars_are_images_with_their_shares_as_text(app) -> None:
+    """The bars are PNGs one pixel high (SVG is drawn node by node in WeasyPrint, and SVG text is slow),
+    each value as wide as its share in the scale's colour; every share is printed beside them instead, and
+    is the image's alt text. One legend (SVG) says which colour is which value."""
     with app.test_request_context():
         html = report_html(payload_report())
-    images = {alt: unquote(svg) for alt, svg in re.findall(r'alt="([^"]*)" src="data:image/svg\+xml,([^"]*)"', html)}
-    legend = images.pop("Kleuren van de schaal, van slechtst naar best")
-    assert ">1</text>" in legend and ">10</text>" in legend
-    assert len(images) == 4  # two bidders × two criteria
-    assert all("<rect" in bar and "<text" not in bar for bar in images.values())
+    legends = re.findall(r'alt="Kleuren van de schaal, van slechtst naar best" src="data:image/svg\+xml,([^"]*)"', html)
+    assert len(legends) == 1 and ">1</text>" in unquote(legends[0]) and ">10</text>" in unquote(legends[0])
+    bars = {alt: Image.open(io.BytesIO(b64decode(png)))
+            for alt, png in re.findall(r'alt="([^"]*)" src="data:image/png;base64,([^"]*)"', html)}
+    assert len(bars) == 4  # two bidders × two criteria
     assert "<svg" not in html and "<rect" not in html
-    assert "Prijs: 5: 33% · 6: 33% · 7: 33%" in images
-    # bidder a, Prijs: 5, 6, 7, 5, 6, 7 (group weight 1 each) → a third each
+    # bidder a, Prijs: 5, 6, 7, 5, 6, 7 (group weight 1 each) → a third each, in the colours of 5, 6 and 7
+    prijs = bars["Prijs: 5: 33% · 6: 33% · 7: 33%"]
+    colours = ["#{:02x}{:02x}{:02x}".format(*pixel) for pixel in prijs.convert("RGB").getdata()]
+    assert prijs.height == 1 and [colours.count(colour) for colour in scale_colours(10)[4:7]] == [320, 320, 320]
     assert "5: 33% · 6: 33% · 7: 33%" in html
     assert "7: 100% — 6 " in html  # bidder b, Prijs: everyone gave 7
+
+
+def test_a_bar_nobody_judged_is_grey() -> None:
+    bar = Image.open(io.BytesIO(distribution_png([0, 0, 0], width=10))).convert("RGB")
+    assert set(bar.getdata()) == {(0xE6, 0xE9, 0xEC)}
+    ones = Image.open(io.BytesIO(distribution_png([1, 0, 2], width=9))).convert("RGB")
+    assert [pixel == ones.getpixel((0, 0)) for pixel in ones.getdata()] == [True] * 3 + [False] * 6
 
 
 def test_shares_leave_out_unused_values_and_flag_tiny_ones() -> None:

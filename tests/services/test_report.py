@@ -67,10 +67,30 @@ def test_report_context_from_the_evening(app) -> None:
 def test_the_bootstrap_is_seeded_by_the_export(app) -> None:
     found = make_hand_evening()
     first = report.build_report(found.event).counted
-    report._cache.clear()
+    report._robustness.clear()
+    report._counted.clear()
     again = report.build_report(found.event).counted
     assert first == again
     assert first.seed == int(first.ballots_sha256[:16], 16)
+
+
+def test_the_count_is_cached_per_export(app) -> None:
+    """A second report of the same export reuses the count; anything the export holds starts a new one."""
+    found = make_hand_evening()
+    first = report.build_report(found.event).counted
+    assert report.build_report(found.event).counted is first
+    card = db.session.query(Scorecard).filter(Scorecard.comment == "Sterk plan").one()
+    card.comment_hidden = True
+    db.session.commit()
+    hidden = report.build_report(found.event).counted
+    assert hidden is not first and hidden.ballots_sha256 != first.ballots_sha256
+    assert "Sterk plan" not in next(line for line in hidden.bidders if line.name == "Alfa").comments
+    bidder = next(bidder for bidder in found.tender.bidders if bidder.name == "Alfa")
+    bidder.name = "Alfa & Co"
+    db.session.commit()
+    renamed = report.build_report(found.event).counted
+    assert renamed.ballots_sha256 == hidden.ballots_sha256
+    assert [line.name for line in renamed.bidders if line.name.startswith("Alfa")] == ["Alfa & Co"]
 
 
 def test_refusals(app) -> None:

