@@ -89,9 +89,9 @@ def test_single_voter_mes_funds_in_id_order(instance: Instance) -> None:
 @given(instances(points=True), st.integers(0, 40), st.integers(1, 40))
 def test_replayed_prefix_decides_as_a_fresh_run(instance: Instance, budget: int, step: int) -> None:
     prep = equal_shares.prepare(instance)
-    _, rounds = equal_shares._decide(prep, budget)
-    replayed, _ = equal_shares._decide(prep, budget + step, rounds, step)
-    fresh, _ = equal_shares._decide(prep, budget + step)
+    _, rounds = equal_shares.decide(prep, budget)
+    replayed, _ = equal_shares.decide(prep, budget + step, rounds, step)
+    fresh, _ = equal_shares.decide(prep, budget + step)
     assert replayed.winners == fresh.winners
 
 
@@ -99,10 +99,10 @@ def test_replayed_prefix_decides_as_a_fresh_run(instance: Instance, budget: int,
 @given(instances(points=True), st.integers(0, 40), st.integers(1, 30))
 def test_a_proven_interval_has_one_outcome(instance: Instance, budget: int, length: int) -> None:
     prep = equal_shares.prepare(instance)
-    _, rounds = equal_shares._decide(prep, budget)
+    _, rounds = equal_shares.decide(prep, budget)
     # Prove from a replayed run, whose rounds carry flags from the run before it.
-    base, rounds = equal_shares._decide(prep, budget + 1, rounds, 1)
-    proven = equal_shares._prove(prep, budget + 1 + length, rounds, length)
+    base, rounds = equal_shares.decide(prep, budget + 1, rounds, 1)
+    proven = equal_shares.prove(prep, budget + 1 + length, rounds, length)
     if proven is not None:
         for b in range(budget + 1, budget + length + 2):
-            assert equal_shares._decide(prep, b)[0].winners == base.winners
+            assert equal_shares.decide(prep, b)[0].winners == base.winners

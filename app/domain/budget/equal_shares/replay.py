@@ -1,0 +1,138 @@
+"""Replaying the rounds of the previous run of a completion at a higher per-voter budget, and proving
+that a whole interval of budgets makes the same selections (package docstring, "Reusing a prefix" and
+"Proving a whole interval")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from app.domain.budget.equal_shares.rounds import SHRINK, TOLERANCE, Real, Round
+
+if TYPE_CHECKING:
+    from app.domain.budget.equal_shares.float_run import FloatRun
+
+
+def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = False) -> bool:
+    """Replay the rounds of ``base`` that stay the same at ``step`` more; then hand the structure to
+    ``run`` at the first round that has to be decided again. :returns: whether every round stayed the same.
+
+    A round stays the same when each project whose carried limit is at most ``step`` (a *suspect*)
+    still loses to the winner, or is still unaffordable, at the new budget: only the winner and the
+    suspects are priced; the other limits carry over less ``step``, the suspects get fresh ones. A
+    project ``base`` had dropped that is affordable here stays a suspect in every later round.
+    ``proving``: check the interval up to ``run``'s budget (``_verify``) and never hand over."""
+    revived: set[int] = set()
+    threshold = (step + SHRINK) / (1 - SHRINK)  # safe(limit) <= step, or a little more often
+    for past in base:
+        alive = run.alive
+        suspects = revived.union(q for q, limit in past.limits if q in alive and limit <= threshold)
+        kept = tuple((q, float(limit) - step) for q, limit in past.limits if q in alive and q not in suspects)
+        verified = _verify(run, past, suspects, proving)
+        if verified is None:
+            if not proving:
+                run.take_over(past)
+            return False
+        fresh, short, factor, plain = verified
+        dropped = tuple(sorted(short.union(q for q in past.dropped if q not in suspects)))
+        run.rounds.append(replace(past, dropped=dropped, limits=kept + fresh, factor=factor, plain=plain))
+        alive.difference_update(dropped)
+        revived = (revived | suspects.intersection(past.dropped)) - short
+        if past.chosen is None:
+            return True
+        alive.discard(past.chosen)
+        run.winners.append(past.chosen)
+    return True  # not reached: a run's last round has no winner
+
+
+def _verify(
+    run: FloatRun, past: Round, suspects: set[int], proving: bool
+) -> tuple[tuple[tuple[int, Real], ...], set[int], Real | None, bool] | None:
+    """Check a replayed round at the run's budget and charge its winner (see ``replay``).
+
+    When ``proving``, a suspect must lose here to the winner's factor at the *base* budget, with a
+    clear margin, so that it loses at every budget in between (package docstring, "Proving a whole
+    interval"); a near tie is then a failure, not a reason to rerun exactly.
+
+    :returns: the fresh limits of the suspects, the suspects that are unaffordable, the winner's
+        factor and whether it is plain (both at this budget), or ``None`` when the round's decisions
+        change (or, proving, are not proven)."""
+    prep, m, s = run.prep, run.m, run.s
+    fresh: list[tuple[int, Real]] = []
+    short: set[int] = set()
+    contenders: list[int] = []
+    for q in sorted(suspects):
+        cost = prep.costs[q]
+        classes, _, voters = past.entry_arrays(prep, q)
+        shortfall = cost - float(voters @ m[classes])
+        if abs(shortfall) <= TOLERANCE * cost:
+            run.close = True
+        if shortfall <= 0:
+            contenders.append(q)
+            continue
+        short.add(q)
+        total_slope = float(voters @ s[classes])
+        if total_slope > 0:
+            fresh.append((q, shortfall / total_slope))
+    chosen = past.chosen
+    if chosen is None:
+        return None if contenders else (tuple(fresh), short, None, False)
+    best_factor, best_plain, rho, slope_step = _score(run, chosen, past.entry_arrays(prep, chosen))
+    if proving and past.factor is not None:
+        reference, reference_plain = past.factor, past.plain
+    else:
+        reference, reference_plain = best_factor, best_plain
+    for q in contenders:
+        factor, plain, _, poor_slope_step = _score(run, q, past.entry_arrays(prep, q))
+        if (factor, q) < (reference, chosen):
+            return None
+        if not (plain and reference_plain) and factor - reference <= TOLERANCE * reference:
+            if proving:
+                return None
+            run.close = True
+        if poor_slope_step > 0:
+            fresh.append((q, (factor - best_factor) / (poor_slope_step / prep.costs[q])))
+    old, weights, _ = past.entry_arrays(prep, -1)
+    pay = rho * weights
+    old_money = m[old]
+    if (np.abs(old_money - pay) <= TOLERANCE * pay).any():
+        run.close = True
+    new = slice(past.classes, past.classes + len(old))
+    m[new] = np.where(old_money < pay, 0.0, old_money - pay)
+    s[new] = s[old] + weights * slope_step
+    return tuple(fresh), short, best_factor, best_plain
+
+
+def _score(
+    run: FloatRun, j: int, arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[float, bool, float, float]:
+    """A project's factor at the run's budget from its entries alone, as ``ExactRun.price`` walks them
+    but with prefix sums: the factor, whether nobody is short of money, the price and the poor
+    supporters' slope per unit of the others' weight."""
+    classes, weights, voters = arrays
+    cost, total_weight = run.prep.costs[j], run.prep.weight_totals[j]
+    money = run.m[classes]
+    ratios = money / weights
+    order = ratios.argsort()
+    counted = voters[order]
+    paid = counted * money[order]
+    weight = counted * weights[order]
+    paid_before = paid.cumsum() - paid
+    weight_before = weight.cumsum() - weight
+    gap = ratios[order] * (total_weight - weight_before) - (cost - paid_before)
+    reached = gap >= 0
+    stop = int(reached.argmax())
+    found = bool(reached[stop])
+    rich_weight = float(total_weight - weight_before[stop])
+    if not found or rich_weight <= 0 or (np.abs(gap[: stop + 1]) <= TOLERANCE * cost).any():
+        run.close = True  # a near tie, or (without one) float rounding: the exact rerun decides
+    if not found or rich_weight <= 0:
+        return 1.0, False, float(cost), 0.0
+    poor = order[:stop]
+    rho = float(cost - paid_before[stop]) / rich_weight
+    plain = not money[poor].any()
+    factor = 1 / rich_weight if plain else rho / cost
+    return factor, plain, rho, float(voters[poor] @ run.s[classes[poor]]) / rich_weight
