@@ -1,15 +1,9 @@
 """The float pass of one MES run: rounds decided for every live project at once with numpy.
 
 Voters are kept in classes (same payments so far): ``money`` and ``slope`` per class, ``group_class`` per
-merged ballot. A round prices every affordable project at once over the flat table of (project,
-supporter group) pairs (``Prepared.support_table``): the price ``rho`` of a project solves
-``sum_i min(money_i, rho * w_i) = cost``, whose left side is concave, increasing and piecewise linear
-in ``rho``. Newton's method from ``rho = cost / weight`` (where the left side is at most the cost)
-never passes the solution: the line through the current piece lies above the curve. Each step marks
-the supporters who cannot pay the current price in full as *poor* (that set only grows) and solves the
-line ``money of the poor + rho * weight of the others = cost``; when no supporter becomes poor the
-price is exact for that set, which is then the set of supporters with ``money < rho * w``, as the
-sorted walk of ``ExactRun.price`` finds it.
+merged ballot. A round prices every affordable project at once (``pricing.Prices``) over the flat table
+of (project, supporter group) pairs (``Prepared.support_table``) and charges the winner's supporters,
+each (class, weight) bucket of them becoming a new class.
 """
 
 from __future__ import annotations
@@ -17,10 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from app.domain.budget.equal_shares.prepared import MesRun, Prepared
+from app.domain.budget.equal_shares.pricing import Prices
 from app.domain.budget.equal_shares.rounds import TOLERANCE, Real, Round, decided_run
-
-_NEWTON_STEPS = 64
-"""More steps than any real file needs (a few); a project still moving after them reruns exactly."""
 
 
 class FloatRun:
@@ -92,8 +84,11 @@ class FloatRun:
                 self.rounds.append(Round(None, tuple(dropped.tolist()), tuple(limits), *snapshot, (), None, False))
                 return
             live = alive[projects]
-            priced = _Priced(self, projects[live], weights[live], voters[live], money[live], slope[live], n)
-            factor = np.where(priced.plain, 1 / priced.rich_weight, priced.rho / costs)[affordable]
+            priced = Prices(
+                projects[live], weights[live], voters[live], money[live], slope[live], costs, prep.weight_total_array
+            )
+            self.close = self.close or priced.close
+            factor = priced.factor[affordable]
             best_at = int(factor.argmin())  # the first of equal minima: the smallest id
             chosen, best_factor = int(affordable[best_at]), float(factor[best_at])
             best_plain = bool(priced.plain[chosen])
@@ -145,50 +140,3 @@ class FloatRun:
             self.m = np.concatenate([self.m, np.zeros(grown - len(self.m))])
             self.s = np.concatenate([self.s, np.zeros(grown - len(self.s))])
 
-
-class _Priced:
-    """Every affordable project priced at once (module docstring): per project ``rho``, the weight of
-    the supporters who pay it in full, the slope sum of the poor ones and whether they are *plain* (have
-    nothing left, see ``ExactRun.price``). Arrays over all projects; only the affordable ones count.
-
-    Near ties set ``run.close``: a supporter whose money per unit of weight is within a relative ``1e-9``
-    (of the cost, as ``ExactRun.price`` compares) of the price, a project whose supporters would all be
-    poor, or one still moving after ``_NEWTON_STEPS``."""
-
-    def __init__(
-        self,
-        run: FloatRun,
-        projects: np.ndarray,
-        weights: np.ndarray,
-        voters: np.ndarray,
-        money: np.ndarray,
-        slope: np.ndarray,
-        n: int,
-    ) -> None:
-        costs, totals = run.prep.cost_array, run.prep.weight_total_array
-        rho = costs / totals
-        rich_weight = totals
-        poor = np.zeros(len(projects), dtype=bool)
-        count = 0
-        for _ in range(_NEWTON_STEPS):
-            poor |= money < rho[projects] * weights
-            now = int(np.count_nonzero(poor))
-            if now == count:
-                break
-            count = now
-            rich_weight = totals - np.bincount(projects[poor], (weights * voters)[poor], minlength=n)
-            paid = np.bincount(projects[poor], (money * voters)[poor], minlength=n)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                rho = np.where(rich_weight > 0, (costs - paid) / rich_weight, costs)
-        else:
-            run.close = True
-        if (rich_weight <= 0).any():
-            run.close = True  # only reachable through float rounding: the exact rerun decides
-            rich_weight = np.where(rich_weight > 0, rich_weight, 1.0)
-        gap = (money - rho[projects] * weights) * rich_weight[projects]
-        if (np.abs(gap) <= TOLERANCE * costs[projects] * weights).any():
-            run.close = True
-        self.rho = rho
-        self.rich_weight = rich_weight
-        self.poor_slope = np.bincount(projects[poor], (slope * voters)[poor], minlength=n)
-        self.plain = np.bincount(projects[poor & (money > 0)], minlength=n) == 0

@@ -111,28 +111,40 @@ def _score(
 ) -> tuple[float, bool, float, float]:
     """A project's factor at the run's budget from its entries alone, as ``ExactRun.price`` walks them
     but with prefix sums: the factor, whether nobody is short of money, the price and the poor
-    supporters' slope per unit of the others' weight."""
+    supporters' slope per unit of the others' weight.
+
+    The walk's test ``ratio * rich weight - cost left`` never decreases along the sorted entries (from
+    one entry to the next it changes by the rise in ratio times the weight still rich), so the
+    entries nearest a tie among those walked are the last poor one and the first rich one; only they are
+    checked, and the poor have nothing left exactly when the last of them has nothing."""
     classes, weights, voters = arrays
     cost, total_weight = run.prep.costs[j], run.prep.weight_totals[j]
     money = run.m[classes]
     ratios = money / weights
     order = ratios.argsort()
-    counted = voters[order]
-    paid = counted * money[order]
-    weight = counted * weights[order]
-    paid_before = paid.cumsum() - paid
-    weight_before = weight.cumsum() - weight
-    gap = ratios[order] * (total_weight - weight_before) - (cost - paid_before)
+    ratios = ratios[order]
+    paid = (money * voters)[order]
+    weight = (weights * voters)[order]
+    paid_before = paid.cumsum()
+    paid_before -= paid
+    weight_before = weight.cumsum()
+    weight_before -= weight
+    gap = ratios * (total_weight - weight_before)
+    gap += paid_before
+    gap -= cost
     reached = gap >= 0
     stop = int(reached.argmax())
-    found = bool(reached[stop])
     rich_weight = float(total_weight - weight_before[stop])
-    if not found or rich_weight <= 0 or (np.abs(gap[: stop + 1]) <= TOLERANCE * cost).any():
-        run.close = True  # a near tie, or (without one) float rounding: the exact rerun decides
-    if not found or rich_weight <= 0:
+    if not reached[stop] or rich_weight <= 0:
+        run.close = True  # float rounding only: the exact rerun decides
         return 1.0, False, float(cost), 0.0
-    poor = order[:stop]
+    limit = TOLERANCE * cost
+    if abs(gap[stop]) <= limit or (stop and abs(gap[stop - 1]) <= limit):
+        run.close = True
     rho = float(cost - paid_before[stop]) / rich_weight
-    plain = not money[poor].any()
+    if not stop:
+        return 1 / rich_weight, True, rho, 0.0
+    plain = not ratios[stop - 1]
     factor = 1 / rich_weight if plain else rho / cost
+    poor = order[:stop]
     return factor, plain, rho, float(voters[poor] @ run.s[classes[poor]]) / rich_weight
