@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 
 from app.domain.budget.equal_shares.prepared import MesRun, Prepared
-from app.domain.budget.equal_shares.rounds import Round, decided_run
+from app.domain.budget.equal_shares.rounds import Round, decided_run, limit_arrays
 
 Entries = dict[tuple[int, int], int]
 
@@ -70,6 +70,7 @@ class ExactRun:
     def result(self) -> MesRun:
         prep = self.prep
         alive = self.alive
+        bounds: list[Fraction] = []
         while True:
             snapshot = np.array(self.group_class, dtype=np.int64), len(self.money)
             limits: list[tuple[int, Fraction]] = []
@@ -88,7 +89,8 @@ class ExactRun:
                 scores.append((factor, j, poor_slope / (rich_weight * cost), rho, poor_slope, rich_weight, plain))
             alive.difference_update(dropped)
             if not scores:
-                self.rounds.append(Round(None, tuple(dropped), tuple(limits), *snapshot, (), None, False))
+                self.rounds.append(Round(None, tuple(dropped), limit_arrays(limits), *snapshot, (), None, False))
+                bounds.extend(limit for _, limit in limits)
                 break
             best = min(scores)
             best_factor, chosen = best[0], best[1]
@@ -100,9 +102,10 @@ class ExactRun:
             self.winners.append(chosen)
             splits = self.fund(chosen, rho, poor_slope / rich_weight)
             self.rounds.append(
-                Round(chosen, tuple(dropped), tuple(limits), *snapshot, splits, best_factor, best_plain)
+                Round(chosen, tuple(dropped), limit_arrays(limits), *snapshot, splits, best_factor, best_plain)
             )
-        return decided_run(prep, self.b, self.winners, self.rounds)
+            bounds.extend(limit for _, limit in limits)
+        return decided_run(prep, self.b, self.winners, min(bounds, default=None))
 
     def fund(self, chosen: int, rho: Fraction, slope_step: Fraction) -> tuple[tuple[int, int], ...]:
         """Charge the supporters of ``chosen`` and move them to new classes in every live project's index.

@@ -12,7 +12,7 @@ import numpy as np
 
 from app.domain.budget.equal_shares.prepared import MesRun, Prepared
 from app.domain.budget.equal_shares.pricing import Prices
-from app.domain.budget.equal_shares.rounds import TOLERANCE, Real, Round, decided_run
+from app.domain.budget.equal_shares.rounds import TOLERANCE, Round, decided_run, float_bound
 
 
 class FloatRun:
@@ -46,7 +46,7 @@ class FloatRun:
     def result(self) -> MesRun:
         if not self.finished:
             self._decide()
-        return decided_run(self.prep, self.b, self.winners, self.rounds)
+        return decided_run(self.prep, self.b, self.winners, float_bound(self.rounds))
 
     def _decide(self) -> None:
         """Decide the remaining rounds, each for all live projects at once (module docstring)."""
@@ -56,6 +56,7 @@ class FloatRun:
         projects, groups, weights, voters = prep.support_table
         alive = np.zeros(n, dtype=bool)
         alive[list(self.alive)] = True
+        below = None
         while True:
             live = alive[projects]
             projects, groups, weights, voters = projects[live], groups[live], weights[live], voters[live]
@@ -71,22 +72,23 @@ class FloatRun:
                 self.close = True
             short = shortfall > 0
             dropped = candidates[short]
-            limits: list[tuple[int, Real]] = []
             slopes = total_slope[dropped]
             with_slope = slopes > 0
-            distances = shortfall[short][with_slope] / slopes[with_slope]
-            limits.extend(zip(dropped[with_slope].tolist(), distances.tolist(), strict=True))
+            limited, distances = [dropped[with_slope]], [shortfall[short][with_slope] / slopes[with_slope]]
             alive[dropped] = False
             snapshot = self.group_class.copy(), self.classes
             affordable = candidates[~short]
             if not len(affordable):
                 self.alive.difference_update(dropped.tolist())
-                self.rounds.append(Round(None, tuple(dropped.tolist()), tuple(limits), *snapshot, (), None, False))
+                limits = limited[0], distances[0]
+                self.rounds.append(Round(None, tuple(dropped.tolist()), limits, *snapshot, (), None, False))
                 return
             live = alive[projects]
             priced = Prices(
-                projects[live], weights[live], voters[live], money[live], slope[live], costs, prep.weight_total_array
+                projects[live], weights[live], voters[live], money[live], slope[live], costs, prep.weight_total_array,
+                below,
             )
+            below = priced.rho
             self.close = self.close or priced.close
             factor = priced.factor[affordable]
             best_at = int(factor.argmin())  # the first of equal minima: the smallest id
@@ -99,9 +101,9 @@ class FloatRun:
                 self.close = True
             drift = priced.poor_slope[affordable] / (priced.rich_weight[affordable] * costs[affordable])
             moving = others & (drift > 0)
-            limits.extend(
-                zip(affordable[moving].tolist(), ((factor[moving] - best_factor) / drift[moving]).tolist(), strict=True)
-            )
+            limited.append(affordable[moving])
+            distances.append((factor[moving] - best_factor) / drift[moving])
+            limits = np.concatenate(limited), np.concatenate(distances)
             rho = float(priced.rho[chosen])
             slope_step = float(priced.poor_slope[chosen] / priced.rich_weight[chosen])
             splits = self.fund(chosen, rho, slope_step)
@@ -110,7 +112,7 @@ class FloatRun:
             self.alive.discard(chosen)
             self.winners.append(chosen)
             self.rounds.append(
-                Round(chosen, tuple(dropped.tolist()), tuple(limits), *snapshot, splits, best_factor, best_plain)
+                Round(chosen, tuple(dropped.tolist()), limits, *snapshot, splits, best_factor, best_plain)
             )
 
     def fund(self, chosen: int, rho: float, slope_step: float) -> tuple[tuple[int, int], ...]:

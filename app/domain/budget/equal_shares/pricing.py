@@ -31,7 +31,11 @@ class Prices:
 
     ``close`` is set by a near tie: a supporter whose money per unit of weight is within a relative
     ``1e-9`` (of the cost, as ``ExactRun.price`` compares) of the price, a project whose supporters would
-    all be poor, or one still moving after ``_NEWTON_STEPS``."""
+    all be poor, or one still moving after ``_NEWTON_STEPS``.
+
+    ``below``: prices known to be at most the solution, to start from (within a run a project's price
+    only rises: its supporters' money only falls, so last round's prices are such a start, and most
+    projects are done in one step)."""
 
     def __init__(
         self,
@@ -42,13 +46,14 @@ class Prices:
         slope: np.ndarray,
         costs: np.ndarray,
         totals: np.ndarray,
+        below: np.ndarray | None = None,
     ) -> None:
         n = len(costs)
         self.close = False
-        rho = costs / totals
+        rho = costs / totals if below is None else below
         rich_weight = totals
         poor = np.zeros(len(segments), dtype=bool)
-        count = 0
+        count = 0 if below is None else -1  # from ``below``, the line through its piece is always solved
         for _ in range(_NEWTON_STEPS):
             poor |= money < rho[segments] * weights
             now = int(np.count_nonzero(poor))

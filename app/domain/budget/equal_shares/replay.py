@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.domain.budget.equal_shares.rounds import SHRINK, TOLERANCE, Real, Round
+from app.domain.budget.equal_shares.rounds import SHRINK, TOLERANCE, Real, Round, limit_arrays
 
 if TYPE_CHECKING:
     from app.domain.budget.equal_shares.float_run import FloatRun
@@ -27,10 +27,18 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
     ``proving``: check the interval up to ``run``'s budget (``_verify``) and never hand over."""
     revived: set[int] = set()
     threshold = (step + SHRINK) / (1 - SHRINK)  # safe(limit) <= step, or a little more often
+    live = np.ones(len(run.prep.ids), dtype=bool)
     for past in base:
         alive = run.alive
-        suspects = revived.union(q for q, limit in past.limits if q in alive and limit <= threshold)
-        kept = tuple((q, float(limit) - step) for q, limit in past.limits if q in alive and q not in suspects)
+        limited, distances = past.limits
+        on = live[limited]
+        limited, distances = limited[on], distances[on]
+        near = distances <= threshold
+        if revived:
+            near |= np.isin(limited, list(revived))
+        suspects = revived.union(limited[near].tolist())
+        far = ~near
+        kept = limited[far], distances[far] - step
         verified = _verify(run, past, suspects, proving)
         if verified is None:
             if not proving:
@@ -38,12 +46,16 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
             return False
         fresh, short, factor, plain = verified
         dropped = tuple(sorted(short.union(q for q in past.dropped if q not in suspects)))
-        run.rounds.append(replace(past, dropped=dropped, limits=kept + fresh, factor=factor, plain=plain))
+        fresh_limits = limit_arrays(fresh)
+        limits = np.concatenate([kept[0], fresh_limits[0]]), np.concatenate([kept[1], fresh_limits[1]])
+        run.rounds.append(replace(past, dropped=dropped, limits=limits, factor=factor, plain=plain))
         alive.difference_update(dropped)
+        live[list(dropped)] = False
         revived = (revived | suspects.intersection(past.dropped)) - short
         if past.chosen is None:
             return True
         alive.discard(past.chosen)
+        live[past.chosen] = False
         run.winners.append(past.chosen)
     return True  # not reached: a run's last round has no winner
 

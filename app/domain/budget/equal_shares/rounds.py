@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -10,6 +11,7 @@ import numpy as np
 from app.domain.budget.equal_shares.prepared import MesRun, Prepared
 
 Real = Fraction | float
+Limits = tuple[np.ndarray, np.ndarray]
 TOLERANCE = 1e-9
 """A float comparison within this relative distance of a tie makes the run start over in fractions."""
 SHRINK = 1e-6
@@ -29,12 +31,13 @@ class Round:
     ``ExactRun.price``). ``dropped`` are the projects found unaffordable in the round, ``chosen`` is
     ``None`` in the last round (nothing affordable). ``limits`` hold, per project that could change the
     round (beat the winner, or become affordable when dropped), the distance it is proven not to, before
-    the float shrink; the round's part of the bound ``D`` is their minimum.
+    the float shrink, as two arrays (projects, distances); the round's part of the bound ``D`` is their
+    minimum.
     """
 
     chosen: int | None
     dropped: tuple[int, ...]
-    limits: tuple[tuple[int, Real], ...]
+    limits: Limits
     group_class: np.ndarray
     classes: int
     splits: tuple[tuple[int, int], ...]
@@ -61,11 +64,6 @@ class Round:
             self.arrays[j] = cached
         return cached
 
-    @property
-    def limit(self) -> Real | None:
-        """The smallest of ``limits`` (``None``: no decision in the round can change)."""
-        return min((limit for _, limit in self.limits), default=None)
-
 
 def safe(limit: Real) -> Real:
     """A float limit shrunk by a relative ``1e-6`` to stay on the safe side of rounding; exact ones as they are."""
@@ -74,15 +72,25 @@ def safe(limit: Real) -> Real:
     return max(0.0, limit * (1 - SHRINK) - SHRINK)
 
 
-def decided_run(prep: Prepared, b: int, winners: list[int], rounds: list[Round]) -> MesRun:
-    """A decided run without its exact prices (``exact.replay_exact`` adds them): its bound ``D`` is the
-    smallest limit of its rounds, float ones shrunk (``safe``)."""
-    raw = [limit for past in rounds for _, limit in past.limits]
+def limit_arrays(pairs: Sequence[tuple[int, Real]]) -> Limits:
+    """``(project, distance)`` pairs as the arrays of ``Round.limits`` (exact distances as floats: the
+    replay compares them with a margin of ``SHRINK``)."""
+    return np.array([q for q, _ in pairs], dtype=np.int64), np.array([float(d) for _, d in pairs])
+
+
+def float_bound(rounds: list[Round]) -> Fraction | None:
+    """The bound ``D`` of a float run: the smallest limit of its rounds, shrunk (``safe``)."""
+    smallest = [float(past.limits[1].min()) for past in rounds if len(past.limits[1])]
+    return Fraction(safe(min(smallest))) if smallest else None
+
+
+def decided_run(prep: Prepared, b: int, winners: list[int], stable_for: Fraction | None) -> MesRun:
+    """A decided run without its exact prices (``exact.replay_exact`` adds them)."""
     return MesRun(
         per_voter_budget=b,
         winners=tuple(prep.ids[j] for j in winners),
         rhos=(),
         money_left={},
-        stable_for=Fraction(safe(min(raw))) if raw else None,
+        stable_for=stable_for,
         spent=sum(prep.costs[j] for j in winners),
     )
