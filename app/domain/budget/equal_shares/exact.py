@@ -154,41 +154,41 @@ class ExactRun:
 def replay_exact(prep: Prepared, run: MesRun) -> MesRun:
     """The same run with exact prices and money left, replaying its known selections in fractions.
 
-    Only the winners' prices are needed, so voters are kept in classes (same payments so far) and each
-    step sorts just the winner's supporter classes by money per unit of weight (as ``ExactRun.price``)."""
+    Voters are kept in classes (same payments so far), grouped with numpy; only the winner's supporter
+    classes are priced, each in fractions (``_exact_price``), and each (class, weight) bucket of them
+    becomes a new class with its money in fractions (and as a float, to order the next walks)."""
     index = {project_id: j for j, project_id in enumerate(prep.ids)}
     money: list[Fraction] = [Fraction(run.per_voter_budget)]
-    group_class = [0] * len(prep.ballots)
+    approximate = np.zeros(1 + sum(len(prep.supporters[index[p]]) for p in run.winners))  # >= classes made
+    approximate[0] = run.per_voter_budget
+    group_class = np.zeros(len(prep.ballots), dtype=np.int64)
+    span = prep.weight_span
     rhos: list[Fraction] = []
     done: set[int] = set()
     for project_id in run.winners:
         j = index[project_id]
-        buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for g, w in prep.supporters[j]:
-            buckets[(group_class[g], w)].append(g)
-        entries = sorted(
-            (money[c] / w, c, w, sum(prep.multiplicity[g] for g in groups)) for (c, w), groups in buckets.items()
-        )
-        left_cost, rich_weight = Fraction(prep.costs[j]), prep.weight_totals[j]
-        for ratio, c, w, count in entries:
-            if ratio * rich_weight >= left_cost:
-                break
-            left_cost -= count * money[c]
-            rich_weight -= count * w
-        rho = left_cost / rich_weight
+        groups, weights, voters = prep.supporter_arrays[j]
+        packed, where = np.unique(group_class[groups] * span + weights, return_inverse=True)
+        classes, bucket_weights = packed // span, packed % span
+        counts = np.bincount(where, voters).round().astype(np.int64)
+        rho = _exact_price(prep, j, money, approximate[classes] / bucket_weights, classes, bucket_weights, counts)
         rhos.append(rho)
         done.add(j)
-        for (c, w), groups in buckets.items():
+        first = len(money)
+        for c, w in zip(classes.tolist(), bucket_weights.tolist(), strict=True):
             pay = rho * w
-            new = len(money)
-            money.append(Fraction(0) if money[c] < pay else money[c] - pay)
-            for g in groups:
-                group_class[g] = new
-    money_left = {
-        prep.ids[j]: sum((prep.multiplicity[g] * money[group_class[g]] for g, _ in prep.supporters[j]), Fraction(0))
-        for j in range(len(prep.ids))
-        if j not in done
-    }
+            left = money[c] - pay
+            money.append(left if left > 0 else Fraction(0))
+        approximate[first : len(money)] = [float(value) for value in money[first:]]
+        group_class[groups] = first + where
+    money_left: dict[str, Fraction] = {}
+    for j in range(len(prep.ids)):
+        if j in done:
+            continue
+        groups, _, voters = prep.supporter_arrays[j]
+        held = np.bincount(group_class[groups], voters).round().astype(np.int64)
+        owners = np.flatnonzero(held).tolist()
+        money_left[prep.ids[j]] = sum((int(held[c]) * money[c] for c in owners if money[c]), Fraction(0))
     return MesRun(
         per_voter_budget=run.per_voter_budget,
         winners=run.winners,
@@ -197,3 +197,50 @@ def replay_exact(prep: Prepared, run: MesRun) -> MesRun:
         stable_for=run.stable_for,
         spent=run.spent,
     )
+
+
+def _exact_price(
+    prep: Prepared,
+    j: int,
+    money: list[Fraction],
+    ratios: np.ndarray,
+    classes: np.ndarray,
+    weights: np.ndarray,
+    counts: np.ndarray,
+) -> Fraction:
+    """Project ``j``'s exact price from its supporter buckets (class, weight, voters).
+
+    The poor buckets are exactly those whose money per unit of weight is below the price (see
+    ``ExactRun.price``). They are guessed from the float ``ratios`` (a walk in their order), the price
+    follows from them in fractions, and the guess is checked: exactly for the buckets whose float ratio
+    is within a relative ``1e-9`` of the price, by the floats for the others (their ratios are correctly
+    rounded, far closer than that). A failed check sorts all buckets in fractions instead."""
+    cost, total = prep.costs[j], prep.weight_totals[j]
+    order = ratios.argsort()
+    paid = (ratios * weights * counts)[order]
+    weight = (weights * counts)[order]
+    gap = ratios[order] * (total - (weight.cumsum() - weight)) - (cost - (paid.cumsum() - paid))
+    stop = int((gap >= 0).argmax()) if (gap >= 0).any() else len(order)
+    poor = order[:stop]
+    c_list, w_list, n_list = classes.tolist(), weights.tolist(), counts.tolist()
+    left_cost = Fraction(cost) - sum((n_list[k] * money[c_list[k]] for k in poor.tolist()), Fraction(0))
+    rich_weight = total - int((weights[poor] * counts[poor]).sum())
+    if rich_weight > 0:
+        rho = left_cost / rich_weight
+        estimate = float(rho)
+        is_poor = np.zeros(len(order), dtype=bool)
+        is_poor[poor] = True
+        near = np.abs(ratios - estimate) <= 1e-9 * estimate
+        clear = (ratios < estimate) == is_poor
+        if all(
+            (money[c_list[k]] < rho * w_list[k]) == is_poor[k] for k in np.flatnonzero(near).tolist()
+        ) and clear[~near].all():
+            return rho
+    entries = sorted((money[c] / w, c, w, n) for c, w, n in zip(c_list, w_list, n_list, strict=True))
+    left_cost, rich_weight = Fraction(cost), total
+    for ratio, c, w, n in entries:
+        if ratio * rich_weight >= left_cost:
+            break
+        left_cost -= n * money[c]
+        rich_weight -= n * w
+    return left_cost / rich_weight
