@@ -51,21 +51,23 @@ class Prices:
         n = len(costs)
         self.close = False
         rho = costs / totals if below is None else below
-        rich_weight = totals
+        rich_weight = totals.copy()
+        paid = np.zeros(n)
         poor = np.zeros(len(segments), dtype=bool)
-        count = 0 if below is None else -1  # from ``below``, the line through its piece is always solved
         for _ in range(_NEWTON_STEPS):
-            poor |= money < rho[segments] * weights
-            now = int(np.count_nonzero(poor))
-            if now == count:
+            newly = np.flatnonzero(~poor & (money < rho[segments] * weights))
+            if not len(newly):
                 break
-            count = now
-            rich_weight = totals - np.bincount(segments[poor], (weights * voters)[poor], minlength=n)
-            paid = np.bincount(segments[poor], (money * voters)[poor], minlength=n)
+            poor[newly] = True
+            which, voting = segments[newly], voters[newly]
+            rich_weight -= np.bincount(which, weights[newly] * voting, minlength=n)
+            paid += np.bincount(which, money[newly] * voting, minlength=n)
             with np.errstate(divide="ignore", invalid="ignore"):
                 rho = np.where(rich_weight > 0, (costs - paid) / rich_weight, costs)
         else:
             self.close = True
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rho = np.where(rich_weight > 0, (costs - paid) / rich_weight, costs)  # from ``below`` too
         if (rich_weight <= 0).any():
             self.close = True  # only reachable through float rounding: the exact rerun decides
             rich_weight = np.where(rich_weight > 0, rich_weight, 1.0)

@@ -5,7 +5,6 @@ that a whole interval of budgets makes the same selections (package docstring, "
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,7 +47,9 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
         dropped = tuple(sorted(short.union(q for q in past.dropped if q not in suspects)))
         fresh_limits = limit_arrays(fresh)
         limits = np.concatenate([kept[0], fresh_limits[0]]), np.concatenate([kept[1], fresh_limits[1]])
-        run.rounds.append(replace(past, dropped=dropped, limits=limits, factor=factor, plain=plain))
+        run.rounds.append(
+            Round(past.chosen, dropped, limits, past.group_class, past.classes, past.splits, factor, plain, past.arrays)
+        )
         alive.difference_update(dropped)
         live[list(dropped)] = False
         revived = (revived | suspects.intersection(past.dropped)) - short
