@@ -35,7 +35,8 @@ class Prices:
 
     ``below``: prices known to be at most the solution, to start from (within a run a project's price
     only rises: its supporters' money only falls, so last round's prices are such a start, and most
-    projects are done in one step)."""
+    projects are done in one step). ``cost / weight`` is one too; the start is the larger, so that when
+    nobody is poor there the price is ``cost / weight``, consistent with that empty set."""
 
     def __init__(
         self,
@@ -50,7 +51,7 @@ class Prices:
     ) -> None:
         n = len(costs)
         self.close = False
-        rho = costs / totals if below is None else below
+        rho = costs / totals if below is None else np.maximum(below, costs / totals)
         rich_weight = totals.copy()
         paid = np.zeros(n)
         poor = np.zeros(len(segments), dtype=bool)
