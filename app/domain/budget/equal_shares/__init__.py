@@ -54,7 +54,10 @@ as before (their limits carry over less ``step``); only the winner and the *susp
 still loses (or is still unaffordable) the round stands, the suspects get fresh limits and the winner's
 supporters are charged; the first round where a suspect wins, or where nothing was affordable and
 something now is, is decided again from the stored structure, and so is everything after it. Most
-consecutive runs of a completion differ only near their end, or not at all.
+consecutive runs of a completion differ only near their end, or not at all. A suspect that
+clearly still loses is not priced: what its supporters would pay at the price of a tie with the winner
+shows it loses, and gives its fresh limit (``replay._losing``; the same argument as point 3, at the
+tie price instead of its own).
 
 Proving a whole interval. For a fixed selection sequence every voter's money at every round is
 non-decreasing in ``b`` (point 1 above), so every price and factor ``rho / cost`` is non-increasing. If,

@@ -77,19 +77,21 @@ def _verify(
     fresh: list[tuple[int, Real]] = []
     short: set[int] = set()
     contenders: list[int] = []
-    for q in sorted(suspects):
-        cost = prep.costs[q]
-        classes, _, voters = past.entry_arrays(prep, q)
-        shortfall = cost - float(voters @ m[classes])
-        if abs(shortfall) <= TOLERANCE * cost:
+    if suspects:
+        ordered = sorted(suspects)
+        segments, classes, _, voters = _stack(run, past, ordered)
+        costs = prep.cost_array[ordered]
+        shortfalls = costs - np.bincount(segments, voters * m[classes], minlength=len(ordered))
+        if (np.abs(shortfalls) <= TOLERANCE * costs).any():
             run.close = True
-        if shortfall <= 0:
-            contenders.append(q)
-            continue
-        short.add(q)
-        total_slope = float(voters @ s[classes])
-        if total_slope > 0:
-            fresh.append((q, shortfall / total_slope))
+        slopes = np.bincount(segments, voters * s[classes], minlength=len(ordered))
+        for q, shortfall, total_slope in zip(ordered, shortfalls.tolist(), slopes.tolist(), strict=True):
+            if shortfall <= 0:
+                contenders.append(q)
+            else:
+                short.add(q)
+                if total_slope > 0:
+                    fresh.append((q, shortfall / total_slope))
     chosen = past.chosen
     if chosen is None:
         return None if contenders else (tuple(fresh), short, None, False)
@@ -98,6 +100,11 @@ def _verify(
         reference, reference_plain = past.factor, past.plain
     else:
         reference, reference_plain = best_factor, best_plain
+    if contenders and not proving:
+        unsure = _losing(run, past, contenders, best_factor, fresh)
+        if unsure is None:
+            return None
+        contenders = unsure
     for q in contenders:
         factor, plain, _, poor_slope_step = _score(run, q, past.entry_arrays(prep, q))
         if (factor, q) < (reference, chosen):
@@ -117,6 +124,51 @@ def _verify(
     m[new] = np.where(old_money < pay, 0.0, old_money - pay)
     s[new] = s[old] + weights * slope_step
     return tuple(fresh), short, best_factor, best_plain
+
+
+def _losing(
+    run: FloatRun, past: Round, contenders: list[int], best_factor: float, fresh: list[tuple[int, Real]]
+) -> list[int] | None:
+    """Which affordable suspects clearly lose to the winner here, from one sum each instead of their
+    prices: what a suspect's supporters would pay at the price ``tie`` of a tie with the winner,
+    ``f(tie)``. Less than its cost (beyond the float tolerance), and its price is above ``tie``: it
+    loses. Then at ``d`` more per voter (same selections before), a supporter short of ``tie`` has at
+    most ``d * slope`` more and the others pay ``tie`` already, while the winner's factor, and so
+    ``tie``, only fall; so it still loses while ``d * (slope sum of those short of tie) < cost - f(tie)``.
+    That limit (no smaller than ``(factor - best) / drift`` from its price, ``f`` being concave) goes to
+    ``fresh``.
+
+    :returns: ``None`` when a suspect pays more than its cost at ``tie`` (it wins), else the suspects too
+        near the tie to tell, to be scored in full."""
+    prep = run.prep
+    segments, classes, weights, voters = _stack(run, past, contenders)
+    money = run.m[classes]
+    costs = prep.cost_array[contenders]
+    tie = best_factor * costs[segments] * weights
+    short = money < tie
+    paid = np.bincount(segments, voters * np.where(short, money, tie), minlength=len(contenders))
+    if (paid > costs * (1 + TOLERANCE)).any():
+        return None
+    slopes = np.bincount(segments[short], (voters * run.s[classes])[short], minlength=len(contenders))
+    unsure: list[int] = []
+    for q, cost, pays, slope in zip(contenders, costs.tolist(), paid.tolist(), slopes.tolist(), strict=True):
+        if pays >= cost * (1 - TOLERANCE):
+            unsure.append(q)
+        elif slope > 0:
+            fresh.append((q, (cost - pays) / slope))
+    return unsure
+
+
+def _stack(run: FloatRun, past: Round, projects: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The supporters of ``projects`` at ``past``'s start, one after the other: segments (the position in
+    ``projects``), classes, weights and voters."""
+    parts = [past.entry_arrays(run.prep, j) for j in projects]
+    if len(parts) == 1:
+        classes, weights, voters = parts[0]
+        return np.zeros(len(classes), dtype=np.int64), classes, weights, voters
+    segments = np.repeat(np.arange(len(parts)), [len(part[0]) for part in parts])
+    classes, weights, voters = (np.concatenate(column) for column in zip(*parts, strict=True))
+    return segments, classes, weights, voters
 
 
 def _score(
