@@ -146,11 +146,11 @@ def plain_mes(instance: Instance, budget: int) -> tuple[list[str], list[Fraction
     return winners, rhos, left_over
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(instances(points=True), st.integers(0, 40))
 def test_a_run_equals_plain_mes_with_exact_prices(instance: Instance, budget: int) -> None:
     winners, rhos, left_over = plain_mes(instance, budget)
-    run = mes_run(instance, budget)
-    assert list(run.winners) == winners
-    assert list(run.rhos) == rhos
-    assert run.money_left == left_over
+    for run in (mes_run(instance, budget), mes_run(instance, budget, exact=True)):
+        assert list(run.winners) == winners
+        assert list(run.rhos) == rhos
+        assert run.money_left == left_over
