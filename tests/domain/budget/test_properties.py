@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -89,9 +91,9 @@ def test_single_voter_mes_funds_in_id_order(instance: Instance) -> None:
 @given(instances(points=True), st.integers(0, 40), st.integers(1, 40))
 def test_replayed_prefix_decides_as_a_fresh_run(instance: Instance, budget: int, step: int) -> None:
     prep = equal_shares.prepare(instance)
-    _, rounds = equal_shares._decide(prep, budget)
-    replayed, _ = equal_shares._decide(prep, budget + step, rounds, step)
-    fresh, _ = equal_shares._decide(prep, budget + step)
+    _, rounds = equal_shares.decide(prep, budget)
+    replayed, _ = equal_shares.decide(prep, budget + step, rounds, step)
+    fresh, _ = equal_shares.decide(prep, budget + step)
     assert replayed.winners == fresh.winners
 
 
@@ -99,10 +101,56 @@ def test_replayed_prefix_decides_as_a_fresh_run(instance: Instance, budget: int,
 @given(instances(points=True), st.integers(0, 40), st.integers(1, 30))
 def test_a_proven_interval_has_one_outcome(instance: Instance, budget: int, length: int) -> None:
     prep = equal_shares.prepare(instance)
-    _, rounds = equal_shares._decide(prep, budget)
+    _, rounds = equal_shares.decide(prep, budget)
     # Prove from a replayed run, whose rounds carry flags from the run before it.
-    base, rounds = equal_shares._decide(prep, budget + 1, rounds, 1)
-    proven = equal_shares._prove(prep, budget + 1 + length, rounds, length)
+    base, rounds = equal_shares.decide(prep, budget + 1, rounds, 1)
+    proven = equal_shares.prove(prep, budget + 1 + length, rounds, length)
     if proven is not None:
         for b in range(budget + 1, budget + length + 2):
-            assert equal_shares._decide(prep, b)[0].winners == base.winners
+            assert equal_shares.decide(prep, b)[0].winners == base.winners
+
+
+def plain_mes(instance: Instance, budget: int) -> tuple[list[str], list[Fraction], dict[str, Fraction]]:
+    """MES at one per-voter budget, voter by voter in fractions, straight from the rule's statement."""
+    money = [Fraction(budget)] * len(instance.ballots)
+    candidates = {p for p, cost in instance.costs.items() if cost > 0 and any(p in b for b in instance.ballots)}
+    winners: list[str] = []
+    rhos: list[Fraction] = []
+    while True:
+        best: tuple[Fraction, str, Fraction] | None = None
+        for p in sorted(candidates):
+            cost = instance.costs[p]
+            voters = [(money[i], ballot[p]) for i, ballot in enumerate(instance.ballots) if p in ballot]
+            if sum(m for m, _ in voters) < cost:
+                continue
+            left, rich = Fraction(cost), sum(w for _, w in voters)
+            for m, w in sorted(voters, key=lambda v: v[0] / v[1]):
+                if m / w * rich >= left:
+                    break
+                left, rich = left - m, rich - w
+            rho = left / rich
+            if best is None or rho / cost < best[0]:
+                best = (rho / cost, p, rho)
+        if best is None:
+            break
+        _, p, rho = best
+        winners.append(p)
+        rhos.append(rho)
+        candidates.discard(p)
+        for i, ballot in enumerate(instance.ballots):
+            if p in ballot:
+                money[i] = max(Fraction(0), money[i] - rho * ballot[p])
+    left_over = {
+        p: sum((money[i] for i, ballot in enumerate(instance.ballots) if p in ballot), Fraction(0)) for p in candidates
+    }
+    return winners, rhos, left_over
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(points=True), st.integers(0, 40))
+def test_a_run_equals_plain_mes_with_exact_prices(instance: Instance, budget: int) -> None:
+    winners, rhos, left_over = plain_mes(instance, budget)
+    for run in (mes_run(instance, budget), mes_run(instance, budget, exact=True)):
+        assert list(run.winners) == winners
+        assert list(run.rhos) == rhos
+        assert run.money_left == left_over

@@ -1,0 +1,144 @@
+"""The float pass of one MES run: rounds decided for every live project at once with numpy.
+
+Voters are kept in classes (same payments so far): ``money`` and ``slope`` per class, ``group_class`` per
+merged ballot. A round prices every affordable project at once (``pricing.Prices``) over the flat table
+of (project, supporter group) pairs (``Prepared.support_table``) and charges the winner's supporters,
+each (class, weight) bucket of them becoming a new class.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.domain.budget.equal_shares.prepared import MesRun, Prepared
+from app.domain.budget.equal_shares.pricing import Prices
+from app.domain.budget.equal_shares.rounds import TOLERANCE, Round, decided_run, float_bound
+
+
+class FloatRun:
+    """One run in floats. ``close`` records whether any decision was within a relative ``1e-9`` of a tie
+    (the caller then reruns in fractions); ``stable_for`` is shrunk by a relative ``1e-6`` (``safe``).
+
+    ``replay.replay`` may first fill it with the rounds of the previous run that stand (then
+    ``finished`` tells whether all did); deciding starts after them. ``classes``: room to reserve for
+    voter classes (they grow as needed)."""
+
+    def __init__(self, prep: Prepared, b: int, classes: int = 1) -> None:
+        self.prep = prep
+        self.b = b
+        self.close = False
+        self.finished = False
+        self.alive = set(range(len(prep.ids)))
+        self.winners: list[int] = []
+        self.rounds: list[Round] = []
+        capacity = max(classes, 2 * len(prep.ballots) + 1)
+        self.m = np.zeros(capacity)
+        self.s = np.zeros(capacity)
+        self.m[0], self.s[0] = b, 1.0
+        self.classes = 1
+        self.group_class = np.zeros(len(prep.ballots), dtype=np.int64)
+
+    def take_over(self, past: Round) -> None:
+        """Start deciding at ``past``'s round, with the money the replay computed up to it."""
+        self.group_class = past.group_class.copy()
+        self.classes = past.classes
+
+    def result(self) -> MesRun:
+        if not self.finished:
+            self._decide()
+        return decided_run(self.prep, self.b, self.winners, float_bound(self.rounds))
+
+    def _decide(self) -> None:
+        """Decide the remaining rounds, each for all live projects at once (module docstring)."""
+        prep = self.prep
+        n = len(prep.ids)
+        costs = prep.cost_array
+        projects, groups, weights, voters = prep.support_table
+        alive = np.zeros(n, dtype=bool)
+        alive[list(self.alive)] = True
+        below = None
+        while True:
+            live = alive[projects]
+            projects, groups, weights, voters = projects[live], groups[live], weights[live], voters[live]
+            classes = self.group_class[groups]
+            money = self.m[classes]
+            slope = self.s[classes]
+            held = money * voters
+            total_money = np.bincount(projects, held, minlength=n)
+            total_slope = np.bincount(projects, slope * voters, minlength=n)
+            candidates = np.flatnonzero(alive)
+            shortfall = costs[candidates] - total_money[candidates]
+            if (np.abs(shortfall) <= TOLERANCE * costs[candidates]).any():
+                self.close = True
+            short = shortfall > 0
+            dropped = candidates[short]
+            slopes = total_slope[dropped]
+            with_slope = slopes > 0
+            limited, distances = [dropped[with_slope]], [shortfall[short][with_slope] / slopes[with_slope]]
+            alive[dropped] = False
+            snapshot = self.group_class.copy(), self.classes
+            affordable = candidates[~short]
+            if not len(affordable):
+                self.alive.difference_update(dropped.tolist())
+                limits = limited[0], distances[0]
+                self.rounds.append(Round(None, tuple(dropped.tolist()), limits, *snapshot, (), None, False))
+                return
+            live = alive[projects]
+            priced = Prices(
+                projects[live], weights[live], voters[live], money[live], slope[live], costs, prep.weight_total_array,
+                below,
+            )
+            below = priced.rho
+            self.close = self.close or priced.close
+            factor = priced.factor[affordable]
+            best_at = int(factor.argmin())  # the first of equal minima: the smallest id
+            chosen, best_factor = int(affordable[best_at]), float(factor[best_at])
+            best_plain = bool(priced.plain[chosen])
+            others = np.ones(len(affordable), dtype=bool)
+            others[best_at] = False
+            near = (factor - best_factor <= TOLERANCE * best_factor) & ~(priced.plain[affordable] & best_plain)
+            if (near & others).any():
+                self.close = True
+            drift = priced.poor_slope[affordable] / (priced.rich_weight[affordable] * costs[affordable])
+            moving = others & (drift > 0)
+            limited.append(affordable[moving])
+            distances.append((factor[moving] - best_factor) / drift[moving])
+            limits = np.concatenate(limited), np.concatenate(distances)
+            rho = float(priced.rho[chosen])
+            slope_step = float(priced.poor_slope[chosen] / priced.rich_weight[chosen])
+            splits = self.fund(chosen, rho, slope_step)
+            alive[chosen] = False
+            self.alive.difference_update(dropped.tolist())
+            self.alive.discard(chosen)
+            self.winners.append(chosen)
+            self.rounds.append(
+                Round(chosen, tuple(dropped.tolist()), limits, *snapshot, splits, best_factor, best_plain)
+            )
+
+    def fund(self, chosen: int, rho: float, slope_step: float) -> tuple[tuple[int, int], ...]:
+        """Charge the supporters of ``chosen``: each (class, weight) bucket becomes a new class.
+
+        :returns: the buckets, in the order of their new classes."""
+        prep = self.prep
+        groups, weights, _ = prep.supporter_arrays[chosen]
+        span = prep.weight_span
+        packed, where = np.unique(self.group_class[groups] * span + weights, return_inverse=True)
+        old, split_weights = packed // span, packed % span
+        pay = rho * split_weights
+        old_money = self.m[old]
+        if (np.abs(old_money - pay) <= TOLERANCE * pay).any():
+            self.close = True
+        first, count = self.classes, len(packed)
+        self._reserve(first + count)
+        self.m[first : first + count] = np.where(old_money < pay, 0.0, old_money - pay)
+        self.s[first : first + count] = self.s[old] + split_weights * slope_step
+        self.group_class[groups] = first + where
+        self.classes = first + count
+        return tuple(zip(old.tolist(), split_weights.tolist(), strict=True))
+
+    def _reserve(self, size: int) -> None:
+        if size > len(self.m):
+            grown = max(size, 2 * len(self.m))
+            self.m = np.concatenate([self.m, np.zeros(grown - len(self.m))])
+            self.s = np.concatenate([self.s, np.zeros(grown - len(self.s))])
+
