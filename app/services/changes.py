@@ -42,15 +42,16 @@ def ballot_stored(event_id: int) -> None:
     ``first_ballot_at`` if it is still empty (see ``events.mark_first_ballot``), so a card costs one
     UPDATE of the event row, not two. Takes the id: a phone's card does not load the event."""
     db.session.flush()
-    _publish(event_id, db.session.execute(_RAISE_BALLOT, {"event_id": event_id, "now": utcnow()}).scalar_one())
-    event = db.session.identity_map.get(identity_key(Event, event_id))
+    event = _publish(event_id, db.session.execute(_RAISE_BALLOT, {"event_id": event_id, "now": utcnow()}).scalar_one())
     if event is not None:
         db.session.expire(event, ["first_ballot_at"])
 
 
-def _publish(event_id: int, version: int) -> None:
-    """Keep a loaded event's ``live_version`` current and note the version to publish after the commit."""
+def _publish(event_id: int, version: int) -> Event | None:
+    """Keep a loaded event's ``live_version`` current and note the version to publish after the commit;
+    returns the event if this session has it loaded."""
     event = db.session.identity_map.get(identity_key(Event, event_id))
     if event is not None:
         set_committed_value(event, "live_version", version)
     db.session.info.setdefault(PENDING_KEY, {})[event_id] = version
+    return event

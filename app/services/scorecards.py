@@ -67,11 +67,15 @@ def voter_for_ticket_id(ticket_id: int) -> Voter | None:
     if row is None:
         return None
     tickets.check_usable(row.status, row.channel)
-    return Voter(row.event_id, f"ticket-{ticket_id}", row.group_id, ticket_id)
+    return Voter(row.event_id, _ticket_key(ticket_id), row.group_id, ticket_id)
 
 
 def ticket_voter_key(ticket: Ticket) -> str:
-    return f"ticket-{ticket.id}"
+    return _ticket_key(ticket.id)
+
+
+def _ticket_key(ticket_id: int) -> str:
+    return f"ticket-{ticket_id}"
 
 
 def new_browser_key() -> str:

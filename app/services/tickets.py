@@ -98,7 +98,7 @@ def ticket_by_code(typed: str) -> Ticket:
 
 
 _TICKETS = Ticket.__table__
-# a Core statement built once: every first card of a ticket runs it, and the ORM's flush costs more
+# a Core statement built once (paper cards and budget ballots); the ORM's flush costs more
 _USE = (sa.update(_TICKETS).where(_TICKETS.c.id == sa.bindparam("ticket_id"), _TICKETS.c.status == TicketStatus.ISSUED)
         .values(status=TicketStatus.USED, used_at=sa.bindparam("now"), channel=sa.bindparam("channel")))
 

@@ -40,6 +40,11 @@ def answers_from(form: Mapping[str, str]) -> dict[str, str | None]:
     return found
 
 
+def refilled(answers: Mapping[str, str | None]) -> dict[str, str]:
+    """Submitted answers as radio values again, to show a refused card as it was sent."""
+    return {key: value or "" for key, value in answers.items()}
+
+
 def chosen(scores: Mapping[str, int | None] | None, tender: Tender) -> dict[str, str]:
     """Stored scores as radio values, to pre-fill a card being changed."""
     if not scores:

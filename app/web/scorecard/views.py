@@ -14,7 +14,7 @@ from app.services.scorecards import CardRefused, Voter
 from app.services.tender import criteria_of, scale_of, tender_for_event, weight_percentages
 from app.web.access import TICKET_ID
 from app.web.scorecard import bp
-from app.web.scorecard.forms import answers_from, chosen, options
+from app.web.scorecard.forms import answers_from, chosen, options, refilled
 
 OPEN_VOTER = "open_voter"
 OPEN_EVENT = "open_event"
@@ -117,16 +117,12 @@ def _store_card(voter: Voter, bidder_id: str) -> Response | tuple[str, int]:
             scorecards.PROBLEM_CODES.get(p.code, "card_invalid"), criterion=names.get(p.criterion, p.criterion),
             value=p.value, minimum=scale.minimum, maximum=scale.maximum))
             for p in refusal.problems if p.criterion}
-        return _render_card(bidder, _refilled(answers), comment, refusal, problems)
+        return _render_card(bidder, refilled(answers), comment, refusal, problems)
     except DomainError as refusal:
         if refusal.code != "comment_too_long":
             raise
-        return _render_card(scorecards.bidder_for_voter(voter, bidder_id), _refilled(answers), comment, refusal)
+        return _render_card(scorecards.bidder_for_voter(voter, bidder_id), refilled(answers), comment, refusal)
     return redirect(url_for("scorecard.received", bidder_id=bidder_id))
-
-
-def _refilled(answers: dict[str, str | None]) -> dict[str, str]:
-    return {key: value or "" for key, value in answers.items()}
 
 
 @bp.get("/kaart/<bidder_id>/ontvangen")

@@ -15,7 +15,7 @@ from app.services import tender as tenders
 from app.services.errors import DomainError
 from app.services.scorecards import CardRefused
 from app.web.access import roles_required
-from app.web.scorecard.forms import answers_from, options
+from app.web.scorecard.forms import answers_from, options, refilled
 from app.web.tender_host import bp
 from app.web.tender_host.forms import DiscardForm, PaperForm
 from app.web.tender_host.views import HOSTS, held
@@ -47,7 +47,7 @@ def key(public_id: str, bidder_id: str) -> BaseResponse | tuple[str, int]:
     values: dict[str, str] = {}
     if form.validate_on_submit():
         answers = answers_from(request.form)
-        values = {key: value or "" for key, value in answers.items()}
+        values = refilled(answers)
         try:
             outcome = paper.key_paper_card(tender, bidder, form.code.data or "", form.keyed_by.data or "", answers,
                                            form.comment.data or "", current_user.email)
