@@ -1,6 +1,6 @@
 """Shared pieces for the HTTP benchmarks (not a benchmark itself: ``python -m bench`` skips ``_`` modules).
 
-* :func:`database` — a scratch SQLite file or a scratch PostgreSQL database ``buurtstem_bench`` on
+* :func:`database` — a scratch SQLite file or a scratch PostgreSQL database ``buurtstem_bench_<pid>`` on
   127.0.0.1:5432 (dropped afterwards), migrated with ``flask db upgrade`` like ``make run`` does;
 * :class:`Server` — gunicorn with the production ``gunicorn.conf.py`` (gevent workers) on 127.0.0.1 and a
   free port, with the bench-only endpoint ``/_bench/ok`` switched on;
@@ -35,7 +35,7 @@ BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
 SECRET = "bench-secret-key-not-for-production"
 PG_BASE = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg2://root@127.0.0.1:5432/test")
-PG_NAME = "buurtstem_bench"
+PG_NAME = f"buurtstem_bench_{os.getpid()}"  # one per run: two benches can share the server
 CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
 
 if str(ROOT) not in sys.path:
@@ -174,6 +174,37 @@ class Evening:
     ticket_ids: list[int]
     cookies: list[str] = field(default_factory=list)
     event_id: int = 0
+
+
+class MachineCpu:
+    """CPU seconds of the whole machine (not idle, from ``/proc/stat``) and of the PostgreSQL server's
+    processes, between ``start`` and ``stop``: whether a phase kept the cores busy, and what the database
+    server itself cost."""
+
+    def start(self) -> None:
+        self._at, self._busy, self._postgres = time.perf_counter(), self._busy_now(), self._postgres_now()
+
+    def stop(self) -> tuple[float, float, float]:
+        """Seconds elapsed, machine CPU seconds and PostgreSQL server CPU seconds since ``start``."""
+        postgres = self._postgres_now()
+        spent = sum(seconds - self._postgres.get(pid, 0.0) for pid, seconds in postgres.items())
+        return time.perf_counter() - self._at, self._busy_now() - self._busy, spent
+
+    @staticmethod
+    def _busy_now() -> float:
+        user, nice, system, idle, iowait, *rest = (int(v) for v in Path("/proc/stat").read_text().split()[1:11])
+        return (user + nice + system + sum(rest)) / os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _postgres_now() -> dict[int, float]:
+        found = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                head, tail = stat.read_text().rsplit(")", 1)
+                if head.endswith("(postgres"):
+                    fields = tail.split()
+                    found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return found
 
 
 def make_app(url: str):  # type: ignore[no-untyped-def]

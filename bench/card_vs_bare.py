@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -43,6 +44,7 @@ from bench._harness import (  # noqa: E402
     Connection,
     Evening,
     Form,
+    MachineCpu,
     Server,
     bytes_per_row,
     database,
@@ -230,6 +232,7 @@ def run_database(kind: str, levels: list[int], seconds: float, limit: int, worke
             print(f"\n== {kind}: gunicorn gevent × {workers} workers, {seconds:.0f} s or {limit} cards per run",
                   flush=True)
             all_acknowledged: list[str] = []
+            machine = MachineCpu()
             for connections in levels:
                 cpu = server.cpu_seconds()
                 bare_rps, bare_lat, bare_err = asyncio.run(bare_load(server.port, connections, seconds, limit * 4))
@@ -238,8 +241,10 @@ def run_database(kind: str, levels: list[int], seconds: float, limit: int, worke
                 forms, fetched = asyncio.run(fetch_forms(server.port, evening, used, prefetch))
                 used += fetched
                 cpu = server.cpu_seconds()
+                machine.start()
                 post_rps, post_only, post_errors, acknowledged = asyncio.run(
                     post_load(server.port, evening, forms, connections, seconds))
+                elapsed, busy, postgres = machine.stop()
                 post_cpu = (server.cpu_seconds() - cpu) / max(1, len(post_only)) * 1000
                 all_acknowledged += acknowledged
 
@@ -264,6 +269,9 @@ def run_database(kind: str, levels: list[int], seconds: float, limit: int, worke
                 print(f"     whole submission  : {latency_text(wholes)}")
                 print(f"   server CPU (workers, from /proc): bare {bare_cpu:.2f} ms/request, POST {post_cpu:.1f} ms, "
                       f"GET + POST {card_cpu:.1f} ms (so GET ≈ {card_cpu - post_cpu:.1f} ms)")
+                print(f"   during the POSTs: {busy / elapsed:.2f} of {os.cpu_count()} cores busy"
+                      + (f", PostgreSQL server {postgres / max(1, len(post_only)) * 1000:.2f} ms CPU per POST"
+                         if kind == "postgres" else ""))
                 print(f"   ratio POSTs/s ÷ bare req/s: {post_ratio:.1%}; submissions (GET + POST)/s ÷ bare req/s: "
                       f"{ratio:.1%}", flush=True)
                 summary.append(f"{kind:8} {connections:4} conns: bare {bare_rps:6.0f} req/s; POST {post_rps:5.0f}/s "

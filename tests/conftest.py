@@ -7,6 +7,7 @@ emptied between tests.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -39,14 +40,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_url(request: pytest.FixtureRequest, worker_id: str) -> str | None:
-    """A database of this worker's own on the PostgreSQL server, created once per session."""
+    """A database of this worker's own on the PostgreSQL server, created once per session. Its name also
+    names the checkout, so two checkouts' suites can run against one server at once."""
     if not request.config.getoption("--postgres"):
         return None
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.exit("--postgres needs TEST_DATABASE_URL", returncode=2)
     base = normalise_database_url(base)
-    name = "buurtstem_test_" + re.sub(r"\W", "", worker_id)
+    checkout = hashlib.sha256(str(request.config.rootpath).encode()).hexdigest()[:8]
+    name = f"buurtstem_test_{checkout}_" + re.sub(r"\W", "", worker_id)
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
