@@ -74,6 +74,15 @@ class Prepared:
         return np.array(self.weight_totals, dtype=np.float64)
 
     @cached_property
+    def overlaps(self) -> np.ndarray:
+        """``overlaps[j, q]``: some ballot supports both projects (then funding one can change the other's
+        price; projects without a common supporter can be funded in either order, see ``replay``)."""
+        incidence = np.zeros((len(self.ballots), len(self.ids)), dtype=np.float32)
+        for g, ballot_key in enumerate(self.ballots):
+            incidence[g, [j for j, _ in ballot_key]] = 1.0
+        return np.asarray((incidence.T @ incidence) > 0)
+
+    @cached_property
     def weight_span(self) -> int:
         """One more than the largest weight, to pack ``(class, weight)`` into one integer."""
         return 1 + max((w for sup in self.supporters for _, w in sup), default=0)

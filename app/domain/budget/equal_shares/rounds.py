@@ -47,6 +47,10 @@ class Round:
         default_factory=dict, compare=False, repr=False
     )
     """Entries as numpy arrays for the replay, made on first use and shared with later runs."""
+    promoted: tuple[int, float] | None = None
+    """A project the run funded just before ``chosen``, and its factor then (at later budgets at most
+    that): the rounds keep the order of the run they were decided in, and the run moved this project
+    up from its own, later round (``replay``)."""
 
     def entry_arrays(self, prep: Prepared, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Project ``j``'s supporters at the round's start as arrays: classes, weights and voters, one
