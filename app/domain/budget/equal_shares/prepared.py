@@ -77,9 +77,9 @@ class Prepared:
     def overlaps(self) -> np.ndarray:
         """``overlaps[j, q]``: some ballot supports both projects (then funding one can change the other's
         price; projects without a common supporter can be funded in either order, see ``replay``)."""
+        projects, groups, _, _ = self.support_table
         incidence = np.zeros((len(self.ballots), len(self.ids)), dtype=np.float32)
-        for g, ballot_key in enumerate(self.ballots):
-            incidence[g, [j for j, _ in ballot_key]] = 1.0
+        incidence[groups, projects] = 1.0
         return np.asarray((incidence.T @ incidence) > 0)
 
     @cached_property
