@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from app.domain.budget.equal_shares.pricing import segment_sums
 from app.domain.budget.equal_shares.rounds import SHRINK, TOLERANCE, Real, Round, limit_arrays
 
 if TYPE_CHECKING:
@@ -166,10 +167,10 @@ def _verify(
         ordered = sorted(suspects)
         segments, classes, _, voters = _stack(run, past, ordered)
         costs = prep.cost_array[ordered]
-        shortfalls = costs - np.bincount(segments, voters * m[classes], minlength=len(ordered))
+        held, slopes = segment_sums(segments, len(ordered), voters * m[classes], voters * s[classes])
+        shortfalls = costs - held
         if (np.abs(shortfalls) <= TOLERANCE * costs).any():
             run.close = True
-        slopes = np.bincount(segments, voters * s[classes], minlength=len(ordered))
         for q, shortfall, total_slope in zip(ordered, shortfalls.tolist(), slopes.tolist(), strict=True):
             if shortfall <= 0:
                 contenders.append(q)
@@ -248,8 +249,8 @@ def _losing(
     costs = prep.cost_array[contenders]
     tie = best_factor * costs[segments] * weights
     short = money < tie
-    paid = np.bincount(segments, voters * np.where(short, money, tie), minlength=len(contenders))
-    slopes = np.bincount(segments[short], (voters * run.s[classes])[short], minlength=len(contenders))
+    (paid,) = segment_sums(segments, len(contenders), voters * np.where(short, money, tie))
+    (slopes,) = segment_sums(segments[short], len(contenders), (voters * run.s[classes])[short])
     unsure: list[int] = []
     for q, cost, pays, slope in zip(contenders, costs.tolist(), paid.tolist(), slopes.tolist(), strict=True):
         if pays >= cost * (1 - TOLERANCE):
