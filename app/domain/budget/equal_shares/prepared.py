@@ -73,14 +73,23 @@ class Prepared:
     def weight_total_array(self) -> np.ndarray:
         return np.array(self.weight_totals, dtype=np.float64)
 
+    def overlapping(self, j: int) -> np.ndarray:
+        """Per project, whether some ballot supports it and ``j`` (then funding one can change the
+        other's price; projects without a common supporter can be funded in either order, see
+        ``replay``). Made on first use per project: the replay asks about few."""
+        row = self._overlap_rows.get(j)
+        if row is None:
+            projects, groups, _, _ = self.support_table
+            supports = np.zeros(len(self.ballots), dtype=bool)
+            supports[self.supporter_arrays[j][0]] = True
+            row = np.zeros(len(self.ids), dtype=bool)
+            row[projects[supports[groups]]] = True
+            self._overlap_rows[j] = row
+        return row
+
     @cached_property
-    def overlaps(self) -> np.ndarray:
-        """``overlaps[j, q]``: some ballot supports both projects (then funding one can change the other's
-        price; projects without a common supporter can be funded in either order, see ``replay``)."""
-        projects, groups, _, _ = self.support_table
-        incidence = np.zeros((len(self.ballots), len(self.ids)), dtype=np.float32)
-        incidence[groups, projects] = 1.0
-        return np.asarray((incidence.T @ incidence) > 0)
+    def _overlap_rows(self) -> dict[int, np.ndarray]:
+        return {}
 
     @cached_property
     def weight_span(self) -> int:

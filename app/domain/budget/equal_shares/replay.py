@@ -50,7 +50,7 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
     def movable(t: int, q: int) -> bool:
         own = chosen_at.get(q, t)
         between = [chosen for past in base[t:own] if (chosen := past.chosen) is not None]
-        return own > t and not prep.overlaps[q, between + list(pending)].any()
+        return own > t and not prep.overlapping(q)[between + list(pending)].any()
 
     for t, past in enumerate(base):
         alive = run.alive
