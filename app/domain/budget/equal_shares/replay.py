@@ -93,7 +93,7 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
         run.rounds.append(
             Round(
                 past.chosen, dropped, limits, past.group_class, past.classes, past.splits, factor, plain, past.arrays,
-                promotion,
+                past.poor_sets, promotion,
             )
         )
         alive.difference_update(dropped)
@@ -181,7 +181,7 @@ def _verify(
     chosen = past.chosen
     if chosen is None:
         return None if contenders else (fresh, short, None, False, None)
-    best_factor, best_plain, rho, slope_step = _score(run, chosen, past.entry_arrays(prep, chosen))
+    best_factor, best_plain, rho, slope_step = _score(run, past, chosen)
     deciding = own_round_of_moved is None
     if proving and deciding and past.factor is not None:
         reference, reference_plain = float(past.factor), past.plain  # plain ties: the same float as here
@@ -191,7 +191,7 @@ def _verify(
         contenders = _losing(run, past, contenders, best_factor, fresh)
     beaters: list[tuple[float, int, bool]] = []
     for q in contenders:
-        factor, plain, _, poor_slope_step = _score(run, q, past.entry_arrays(prep, q))
+        factor, plain, _, poor_slope_step = _score(run, past, q)
         if (factor, q) < (reference, chosen) or (proving and deciding and moved is not None and q == moved[0]):
             beaters.append((factor, q, plain))
             continue
@@ -272,45 +272,69 @@ def _stack(run: FloatRun, past: Round, projects: list[int]) -> tuple[np.ndarray,
     return segments, classes, weights, voters
 
 
-def _score(
-    run: FloatRun, j: int, arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
-) -> tuple[float, bool, float, float]:
-    """A project's factor at the run's budget from its entries alone, as ``ExactRun.price`` walks them
-    but with prefix sums: the factor, whether nobody is short of money, the price and the poor
-    supporters' slope per unit of the others' weight.
+def _score(run: FloatRun, past: Round, j: int) -> tuple[float, bool, float, float]:
+    """A project's factor at the run's budget from its entries at ``past``'s start alone: the factor,
+    whether nobody is short of money, the price and the poor supporters' slope per unit of the others'
+    weight.
 
-    The walk's test ``ratio * rich weight - cost left`` never decreases along the sorted entries (from
-    one entry to the next it changes by the rise in ratio times the weight still rich), so the
-    entries nearest a tie among those walked are the last poor one and the first rich one; only they are
-    checked, and the poor have nothing left exactly when the last of them has nothing."""
-    classes, weights, voters = arrays
+    The poor are those whose money per unit of weight is below the price, and only one set is
+    consistent so (``ExactRun.price``). The set found the last time is tried first (between close
+    budgets it rarely changes): the price it gives, and whether exactly those entries are below it.
+    Otherwise ``_walk`` finds it. Near a tie (an entry within the float tolerance of the price) the
+    run starts over in fractions; the poor have nothing left exactly when what they have sums to 0."""
+    classes, weights, voters = past.entry_arrays(run.prep, j)
     cost, total_weight = run.prep.costs[j], run.prep.weight_totals[j]
     money = run.m[classes]
     ratios = money / weights
+    held, mass = money * voters, weights * voters
+    guess = past.poor_sets.get(j)
+    found = None
+    if guess is not None:
+        paid, rich_weight = float(held[guess].sum()), float(total_weight - mass[guess].sum())
+        if rich_weight > 0 and np.array_equal(ratios < (cost - paid) / rich_weight, guess):
+            found = guess, paid, rich_weight
+    if found is None:
+        found = _walk(cost, total_weight, ratios, held, mass)
+        if found is None:
+            run.close = True  # float rounding only: the exact rerun decides
+            return 1.0, False, float(cost), 0.0
+        past.poor_sets[j] = found[0]
+    poor, paid, rich_weight = found
+    rho = (cost - paid) / rich_weight
+    if (np.abs(ratios - rho) <= TOLERANCE * cost / rich_weight).any():
+        run.close = True
+    if not poor.any():
+        return 1 / rich_weight, True, rho, 0.0
+    plain = paid == 0
+    factor = 1 / rich_weight if plain else rho / cost
+    return factor, plain, rho, float(voters[poor] @ run.s[classes[poor]]) / rich_weight
+
+
+def _walk(
+    cost: int, total_weight: int, ratios: np.ndarray, held: np.ndarray, mass: np.ndarray
+) -> tuple[np.ndarray, float, float] | None:
+    """The poor entries as ``ExactRun.price`` walks them, with prefix sums over the entries sorted by
+    ``ratios`` (``held``: their money, ``mass``: their weight, both times their voters); with what the
+    poor hold and the others' weight. ``None`` if float rounding leaves nobody to pay.
+
+    The walk's test ``ratio * rich weight - cost left`` never decreases along the sorted entries (from
+    one entry to the next it changes by the rise in ratio times the weight still rich), so it stops at
+    the first entry where the test is not negative."""
     order = ratios.argsort()
-    ratios = ratios[order]
-    paid = (money * voters)[order]
-    weight = (weights * voters)[order]
+    paid = held[order]
+    weight = mass[order]
     paid_before = paid.cumsum()
     paid_before -= paid
     weight_before = weight.cumsum()
     weight_before -= weight
-    gap = ratios * (total_weight - weight_before)
+    gap = ratios[order] * (total_weight - weight_before)
     gap += paid_before
     gap -= cost
     reached = gap >= 0
     stop = int(reached.argmax())
     rich_weight = float(total_weight - weight_before[stop])
     if not reached[stop] or rich_weight <= 0:
-        run.close = True  # float rounding only: the exact rerun decides
-        return 1.0, False, float(cost), 0.0
-    limit = TOLERANCE * cost
-    if abs(gap[stop]) <= limit or (stop and abs(gap[stop - 1]) <= limit):
-        run.close = True
-    rho = float(cost - paid_before[stop]) / rich_weight
-    if not stop:
-        return 1 / rich_weight, True, rho, 0.0
-    plain = not ratios[stop - 1]
-    factor = 1 / rich_weight if plain else rho / cost
-    poor = order[:stop]
-    return factor, plain, rho, float(voters[poor] @ run.s[classes[poor]]) / rich_weight
+        return None
+    poor = np.zeros(len(ratios), dtype=bool)
+    poor[order[:stop]] = True
+    return poor, float(paid_before[stop]), rich_weight
