@@ -97,6 +97,28 @@ def test_replayed_prefix_decides_as_a_fresh_run(instance: Instance, budget: int,
     assert replayed.winners == fresh.winners
 
 
+@st.composite
+def sparse_instances(draw: st.DrawFn) -> Instance:
+    """Many projects, short ballots: many pairs of winners without a common supporter."""
+    ids = [f"p{i}" for i in range(draw(st.integers(5, 12)))]
+    costs = {p: draw(st.integers(1, 60)) for p in ids}
+    ballot = st.dictionaries(st.sampled_from(ids), st.integers(1, 3), min_size=1, max_size=3)
+    ballots = draw(st.lists(ballot, min_size=10, max_size=40))
+    return Instance(budget=0, costs=costs, ballots=tuple(ballots))
+
+
+@settings(max_examples=200, deadline=None)
+@given(sparse_instances(), st.integers(0, 20), st.lists(st.integers(1, 3), min_size=10, max_size=25))
+def test_chained_replays_decide_as_fresh_runs(instance: Instance, budget: int, steps: list[int]) -> None:
+    # Each run replays the one before, whose rounds may keep purchases moved up (replay.replay).
+    prep = equal_shares.prepare(instance)
+    _, rounds = equal_shares.decide(prep, budget)
+    for step in steps:
+        budget += step
+        replayed, rounds = equal_shares.decide(prep, budget, rounds, step)
+        assert replayed.winners == equal_shares.decide(prep, budget)[0].winners
+
+
 @settings(max_examples=80, deadline=None)
 @given(instances(points=True), st.integers(0, 40), st.integers(1, 30))
 def test_a_proven_interval_has_one_outcome(instance: Instance, budget: int, length: int) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.budget import Instance, greedy, instance_from_election, mes, mes_greedy, parse_pb, tally
-from app.domain.budget.equal_shares import add1_completion, mes_run
+from app.domain.budget.equal_shares import add1_completion, decide, mes_run, prepare, prove
 from app.domain.budget.outcome import NotFundedReason
 
 PB_DIR = Path("/work/shared/pabulib")
@@ -148,3 +148,26 @@ def test_mes_details() -> None:
 def test_points_ballots_weigh_by_points() -> None:
     instance = Instance(budget=10, costs={"a": 10, "b": 10}, ballots=({"a": 3}, {"b": 1}, {"b": 1}))
     assert greedy(instance).winners == ("a",)
+
+
+def test_no_interval_proven_across_a_plain_tie_after_an_exact_run() -> None:
+    # At 21 per voter p3 ties p7 at exactly 1/10 and wins on the id; the exact run at 18 keeps p7's factor
+    # as a fraction, which the proof must compare as the float a float pass computes for that tie.
+    costs = {"p0": 34, "p1": 42, "p2": 25, "p3": 49, "p4": 39, "p5": 7, "p6": 36, "p7": 18, "p8": 7, "p9": 23}
+    ballots = (
+        "p0:3 p5:3", "p7:3", "p2:1 p5:2 p9:2", "p7:2", "p2:1 p6:3 p8:1", "p4:2 p5:1 p7:1", "p0:2", "p1:3 p8:3",
+        "p7:1 p8:1", "p0:2 p1:1 p8:2", "p4:3 p8:3", "p4:3 p7:1 p9:3", "p0:3 p2:3 p5:3", "p1:3 p6:3 p7:1",
+        "p5:1 p8:3 p9:2", "p6:1", "p2:1 p3:3", "p1:3 p4:3 p8:2", "p8:1", "p0:1 p5:1 p6:3", "p1:2 p3:3",
+        "p2:3 p4:1 p5:2", "p3:1", "p4:3 p6:3 p8:1", "p3:3 p4:1", "p5:3", "p2:1", "p9:2", "p5:3 p6:2", "p1:2 p2:1",
+        "p0:3", "p7:1 p8:2 p9:3", "p4:3", "p9:3",
+    )
+    instance = Instance(
+        budget=0,
+        costs=costs,
+        ballots=tuple({p: int(w) for p, w in (pair.split(":") for pair in ballot.split())} for ballot in ballots),
+    )
+    prep = prepare(instance)
+    assert decide(prep, 20)[0].winners[-2:] == ("p7", "p3")
+    assert decide(prep, 21)[0].winners[-2:] == ("p3", "p7")
+    _, rounds = decide(prep, 18, exact=True)
+    assert all(prove(prep, 18 + length, rounds, length) is None for length in range(3, 15))

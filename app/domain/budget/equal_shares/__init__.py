@@ -59,6 +59,17 @@ clearly still loses is not priced: what its supporters would pay at the price of
 shows it loses, and gives its fresh limit (``replay._losing``; the same argument as point 3, at the
 tie price instead of its own).
 
+Moving a purchase up. When exactly one suspect ``q`` now beats a replayed round's winner, ``q`` is a
+later winner of the previous run, and no ballot supports both ``q`` and any winner from this round up to
+``q``'s own round (nor a purchase moved up earlier whose own round is not reached), the run buys ``q``
+first and replays on in the previous order: ``q``'s supporters pay what they would in its own round, the
+winners in between pay as without ``q`` (no common supporter), and everybody else only has less money,
+so every project that lost still loses (prices only rise with less money). The rounds keep the
+previous order and record ``q`` (``Round.promoted``); the move holds while ``d`` stays below ``(winner's
+factor - q's factor) / winner's drift`` (point 3: ``q``'s factor only falls), a limit ``q`` also gets in
+the rounds up to its own, where it is not looked at. A proof of an interval checks a recorded move with
+``q``'s factor at the base budget against the winner's at the end of the interval.
+
 Proving a whole interval. For a fixed selection sequence every voter's money at every round is
 non-decreasing in ``b`` (point 1 above), so every price and factor ``rho / cost`` is non-increasing. If,
 replaying the run at ``b`` with the same selections at ``b2 = b + J``, in every round each suspect is

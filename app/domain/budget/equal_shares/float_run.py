@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.domain.budget.equal_shares.prepared import MesRun, Prepared
-from app.domain.budget.equal_shares.pricing import Prices
+from app.domain.budget.equal_shares.pricing import Prices, segment_sums
 from app.domain.budget.equal_shares.rounds import TOLERANCE, Round, decided_run, float_bound
 
 
@@ -63,16 +63,17 @@ class FloatRun:
             classes = self.group_class[groups]
             money = self.m[classes]
             slope = self.s[classes]
-            held = money * voters
-            total_money = np.bincount(projects, held, minlength=n)
-            total_slope = np.bincount(projects, slope * voters, minlength=n)
+            (total_money,) = segment_sums(projects, n, money * voters)
             candidates = np.flatnonzero(alive)
             shortfall = costs[candidates] - total_money[candidates]
             if (np.abs(shortfall) <= TOLERANCE * costs[candidates]).any():
                 self.close = True
             short = shortfall > 0
             dropped = candidates[short]
-            slopes = total_slope[dropped]
+            slopes = np.zeros(0)
+            if len(dropped):
+                (total_slope,) = segment_sums(projects, n, slope * voters)
+                slopes = total_slope[dropped]
             with_slope = slopes > 0
             limited, distances = [dropped[with_slope]], [shortfall[short][with_slope] / slopes[with_slope]]
             alive[dropped] = False
@@ -83,11 +84,11 @@ class FloatRun:
                 limits = limited[0], distances[0]
                 self.rounds.append(Round(None, tuple(dropped.tolist()), limits, *snapshot, (), None, False))
                 return
-            live = alive[projects]
-            priced = Prices(
-                projects[live], weights[live], voters[live], money[live], slope[live], costs, prep.weight_total_array,
-                below,
-            )
+            if len(dropped):
+                live = alive[projects]
+                projects, groups, weights, voters = projects[live], groups[live], weights[live], voters[live]
+                money, slope = money[live], slope[live]
+            priced = Prices(projects, weights, voters, money, slope, costs, prep.weight_total_array, below)
             below = priced.rho
             self.close = self.close or priced.close
             factor = priced.factor[affordable]

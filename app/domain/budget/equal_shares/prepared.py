@@ -73,6 +73,24 @@ class Prepared:
     def weight_total_array(self) -> np.ndarray:
         return np.array(self.weight_totals, dtype=np.float64)
 
+    def overlapping(self, j: int) -> np.ndarray:
+        """Per project, whether some ballot supports it and ``j`` (then funding one can change the
+        other's price; projects without a common supporter can be funded in either order, see
+        ``replay``). Made on first use per project: the replay asks about few."""
+        row = self._overlap_rows.get(j)
+        if row is None:
+            projects, groups, _, _ = self.support_table
+            supports = np.zeros(len(self.ballots), dtype=bool)
+            supports[self.supporter_arrays[j][0]] = True
+            row = np.zeros(len(self.ids), dtype=bool)
+            row[projects[supports[groups]]] = True
+            self._overlap_rows[j] = row
+        return row
+
+    @cached_property
+    def _overlap_rows(self) -> dict[int, np.ndarray]:
+        return {}
+
     @cached_property
     def weight_span(self) -> int:
         """One more than the largest weight, to pack ``(class, weight)`` into one integer."""

@@ -19,11 +19,33 @@ _NEWTON_STEPS = 64
 """More steps than any real file needs (a few); a project still moving after them reruns exactly."""
 
 
+_SMALL = 4096
+"""Below this many elements ``np.bincount`` is the faster (fewer calls)."""
+
+
+def segment_sums(segments: np.ndarray, n: int, *values: np.ndarray) -> list[np.ndarray]:
+    """Each of ``values`` summed per segment ``0 .. n - 1``, for ``segments`` in ascending order: what
+    ``np.bincount(segments, value, minlength=n)`` gives (up to rounding), but on large tables with
+    ``np.add.reduceat``, about ten times faster there."""
+    if len(segments) < _SMALL:
+        return [np.bincount(segments, value, minlength=n) for value in values]
+    bounds = np.searchsorted(segments, np.arange(n + 1))
+    present = bounds[:-1] < bounds[1:]
+    starts = bounds[:-1][present]
+    sums = []
+    for value in values:
+        total = np.zeros(n)
+        if len(starts):
+            total[present] = np.add.reduceat(value, starts)
+        sums.append(total)
+    return sums
+
+
 class Prices:
     """Projects ``0 .. len(costs) - 1`` priced at once (module docstring) from their supporters, one
-    element per (project, supporter) pair: ``segments`` (the project), ``weights``, ``voters`` (how many
-    voters the element stands for), ``money`` and ``slope`` (per voter). A project without elements
-    (not to be priced) gets a meaningless price.
+    element per (project, supporter) pair: ``segments`` (the project, in ascending order), ``weights``,
+    ``voters`` (how many voters the element stands for), ``money`` and ``slope`` (per voter). A project
+    without elements (not to be priced) gets a meaningless price.
 
     Per project: ``rho``, ``rich_weight`` (the weight of the supporters who pay ``rho`` in full),
     ``poor_slope`` (the slope sum of the others), ``plain`` (the others have nothing left, see
@@ -54,15 +76,17 @@ class Prices:
         rho = costs / totals if below is None else np.maximum(below, costs / totals)
         rich_weight = totals.copy()
         paid = np.zeros(n)
+        ratio = money / weights  # a supporter is poor when ratio < rho
         poor = np.zeros(len(segments), dtype=bool)
         for _ in range(_NEWTON_STEPS):
-            newly = np.flatnonzero(~poor & (money < rho[segments] * weights))
+            newly = np.flatnonzero(~poor & (ratio < rho[segments]))
             if not len(newly):
                 break
             poor[newly] = True
-            which, voting = segments[newly], voters[newly]
-            rich_weight -= np.bincount(which, weights[newly] * voting, minlength=n)
-            paid += np.bincount(which, money[newly] * voting, minlength=n)
+            voting = voters[newly]
+            lost, held = segment_sums(segments[newly], n, weights[newly] * voting, money[newly] * voting)
+            rich_weight -= lost
+            paid += held
             with np.errstate(divide="ignore", invalid="ignore"):
                 rho = np.where(rich_weight > 0, (costs - paid) / rich_weight, costs)
         else:
@@ -72,12 +96,11 @@ class Prices:
         if (rich_weight <= 0).any():
             self.close = True  # only reachable through float rounding: the exact rerun decides
             rich_weight = np.where(rich_weight > 0, rich_weight, 1.0)
-        gap = (money - rho[segments] * weights) * rich_weight[segments]
-        if (np.abs(gap) <= TOLERANCE * costs[segments] * weights).any():
+        # |money - rho * w| * rich weight <= 1e-9 * cost * w, divided by w
+        if (np.abs(ratio - rho[segments]) <= (TOLERANCE * costs / rich_weight)[segments]).any():
             self.close = True
         self.rho = rho
         self.rich_weight = rich_weight
-        self.poor_slope = np.bincount(segments[poor], (slope * voters)[poor], minlength=n)
-        self.plain = np.bincount(segments[poor & (money > 0)], minlength=n) == 0
+        (self.poor_slope,) = segment_sums(segments[poor], n, (slope * voters)[poor])
+        self.plain = paid == 0  # a sum of what the poor have: zero exactly when each has nothing
         self.factor = np.where(self.plain, 1 / rich_weight, rho / costs)
-

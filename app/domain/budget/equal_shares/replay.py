@@ -4,11 +4,14 @@ that a whole interval of budgets makes the same selections (package docstring, "
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from app.domain.budget.equal_shares.pricing import segment_sums
 from app.domain.budget.equal_shares.rounds import SHRINK, TOLERANCE, Real, Round, limit_arrays
 
 if TYPE_CHECKING:
@@ -23,11 +26,33 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
     still loses to the winner, or is still unaffordable, at the new budget: only the winner and the
     suspects are priced; the other limits carry over less ``step``, the suspects get fresh ones. A
     project ``base`` had dropped that is affordable here stays a suspect in every later round.
-    ``proving``: check the interval up to ``run``'s budget (``_verify``) and never hand over."""
+    ``proving``: check the interval up to ``run``'s budget (``_verify``) and never hand over.
+
+    Moving a purchase up. When exactly one suspect ``q`` now beats the winner, and ``q`` is a later
+    winner of ``base`` with no supporter in common with any winner from this round to ``q``'s round nor
+    with a purchase moved up before whose own round is not reached, the run funds ``q`` first and then
+    this round's winner; the rounds are replayed on in ``base``'s order. Funding ``q`` changes no money
+    that those winners' prices depend on, and only lowers the money of other projects' supporters, so
+    everything that loses in ``base``'s order still loses, and ``q``'s own round (money as without
+    ``q``'s earlier purchase: more than the run has) only charges ``q``'s supporters as it did. The
+    round records ``q`` (``Round.promoted``) with the limit of the move, ``(winner's factor - q's
+    factor) / winner's drift`` (``q``'s factor only falls); ``q`` gets that limit in the rounds up to its
+    own, where it is not looked at, and so do the projects that would beat ``q`` in its own round. A
+    swap of two neighbouring purchases is the common case (Toulouse 2024); before, every round after it
+    was decided again."""
+    prep = run.prep
     revived: set[int] = set()
     threshold = (step + SHRINK) / (1 - SHRINK)  # safe(limit) <= step, or a little more often
-    live = np.ones(len(run.prep.ids), dtype=bool)
-    for past in base:
+    live = np.ones(len(prep.ids), dtype=bool)
+    chosen_at = {past.chosen: t for t, past in enumerate(base) if past.chosen is not None}
+    pending: dict[int, tuple[float, int]] = {}  # moved up, not yet at its own round: limit, round moved
+
+    def movable(t: int, q: int) -> bool:
+        own = chosen_at.get(q, t)
+        between = [chosen for past in base[t:own] if (chosen := past.chosen) is not None]
+        return own > t and not prep.overlapping(q)[between + list(pending)].any()
+
+    for t, past in enumerate(base):
         alive = run.alive
         limited, distances = past.limits
         on = live[limited]
@@ -38,41 +63,102 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
         suspects = revived.union(limited[near].tolist())
         far = ~near
         kept = limited[far], distances[far] - step
-        verified = _verify(run, past, suspects, proving)
-        if verified is None:
+        moved, carried = past.promoted, None
+        if moved is not None and (proving or moved[0] in suspects or not movable(t, moved[0])):
+            suspects.add(moved[0])
+        elif moved is not None:
+            carried, moved = moved, None  # its limit proves the move still holds
+        own = pending.get(past.chosen) if past.chosen is not None else None
+        verified = None
+        if carried is None or live[carried[0]]:
+            verified = _verify(
+                run, past, suspects, proving, moved, None if own is None else own[0], partial(movable, t)
+            )
+        if verified is None or (carried is not None and verified[4] is not None):  # a second one beats
             if not proving:
-                run.take_over(past)
+                _hand_over(run, base, min((moved_at for _, moved_at in pending.values()), default=t))
             return False
-        fresh, short, factor, plain = verified
+        fresh, short, factor, plain, promotion = verified
         dropped = tuple(sorted(short.union(q for q in past.dropped if q not in suspects)))
+        move_limit = math.inf
+        if carried is not None:
+            promotion = carried
+            at = np.flatnonzero(kept[0] == carried[0])
+            move_limit = float(kept[1][at[0]]) if len(at) else math.inf
+        elif promotion is not None:
+            move_limit = next((float(d) for q, d in fresh if q == promotion[0]), math.inf)
+        fresh.extend((q, limit) for q, (limit, _) in pending.items() if q != past.chosen and limit < math.inf)
         fresh_limits = limit_arrays(fresh)
         limits = np.concatenate([kept[0], fresh_limits[0]]), np.concatenate([kept[1], fresh_limits[1]])
         run.rounds.append(
-            Round(past.chosen, dropped, limits, past.group_class, past.classes, past.splits, factor, plain, past.arrays)
+            Round(
+                past.chosen, dropped, limits, past.group_class, past.classes, past.splits, factor, plain, past.arrays,
+                past.poor_sets, promotion,
+            )
         )
         alive.difference_update(dropped)
         live[list(dropped)] = False
         revived = (revived | suspects.intersection(past.dropped)) - short
         if past.chosen is None:
             return True
+        if promotion is not None:
+            alive.discard(promotion[0])
+            live[promotion[0]] = False
+            run.winners.append(promotion[0])
+            pending[promotion[0]] = move_limit, t
+        if own is not None:
+            del pending[past.chosen]
+            continue
         alive.discard(past.chosen)
         live[past.chosen] = False
         run.winners.append(past.chosen)
     return True  # not reached: a run's last round has no winner
 
 
+def _hand_over(run: FloatRun, base: Sequence[Round], start: int) -> None:
+    """Let ``run`` decide from round ``start`` on: the rounds replayed after it are dropped (``start``
+    is the first round that moved up a purchase whose own round was not reached)."""
+    del run.rounds[start:]
+    winners: list[int] = []
+    dropped: set[int] = set()
+    for past in run.rounds:
+        dropped.update(past.dropped)
+        if past.promoted is not None:
+            winners.append(past.promoted[0])
+        if past.chosen is not None and past.chosen not in winners:
+            winners.append(past.chosen)
+    run.winners = winners
+    run.alive = set(range(len(run.prep.ids))) - dropped - set(winners)
+    run.take_over(base[start])
+
+
+Verified = tuple[list[tuple[int, Real]], set[int], Real | None, bool, tuple[int, float] | None]
+
+
 def _verify(
-    run: FloatRun, past: Round, suspects: set[int], proving: bool
-) -> tuple[tuple[tuple[int, Real], ...], set[int], Real | None, bool] | None:
+    run: FloatRun,
+    past: Round,
+    suspects: set[int],
+    proving: bool,
+    moved: tuple[int, float] | None,
+    own_round_of_moved: float | None,
+    movable: Callable[[int], bool],
+) -> Verified | None:
     """Check a replayed round at the run's budget and charge its winner (see ``replay``).
 
     When ``proving``, a suspect must lose here to the winner's factor at the *base* budget, with a
     clear margin, so that it loses at every budget in between (package docstring, "Proving a whole
-    interval"); a near tie is then a failure, not a reason to rerun exactly.
+    interval"); a near tie is then a failure, not a reason to rerun exactly. The purchase ``past``
+    moved up (``moved``: project and factor at the base budget, then a suspect) must beat the winner
+    here with that factor, so that it does at every budget in between (its factor only falls, the
+    winner's too); no other purchase is moved up.
+
+    ``own_round_of_moved``: this is the own round of a purchase this run moved up, with the limit of
+    that move; nothing here is decided, a suspect that beats it gets that limit.
 
     :returns: the fresh limits of the suspects, the suspects that are unaffordable, the winner's
-        factor and whether it is plain (both at this budget), or ``None`` when the round's decisions
-        change (or, proving, are not proven)."""
+        factor and whether it is plain (both at this budget), the purchase moved up before the winner
+        with its factor, or ``None`` when the round's decisions change (or, proving, are not proven)."""
     prep, m, s = run.prep, run.m, run.s
     fresh: list[tuple[int, Real]] = []
     short: set[int] = set()
@@ -81,10 +167,10 @@ def _verify(
         ordered = sorted(suspects)
         segments, classes, _, voters = _stack(run, past, ordered)
         costs = prep.cost_array[ordered]
-        shortfalls = costs - np.bincount(segments, voters * m[classes], minlength=len(ordered))
+        held, slopes = segment_sums(segments, len(ordered), voters * m[classes], voters * s[classes])
+        shortfalls = costs - held
         if (np.abs(shortfalls) <= TOLERANCE * costs).any():
             run.close = True
-        slopes = np.bincount(segments, voters * s[classes], minlength=len(ordered))
         for q, shortfall, total_slope in zip(ordered, shortfalls.tolist(), slopes.tolist(), strict=True):
             if shortfall <= 0:
                 contenders.append(q)
@@ -94,27 +180,45 @@ def _verify(
                     fresh.append((q, shortfall / total_slope))
     chosen = past.chosen
     if chosen is None:
-        return None if contenders else (tuple(fresh), short, None, False)
-    best_factor, best_plain, rho, slope_step = _score(run, chosen, past.entry_arrays(prep, chosen))
-    if proving and past.factor is not None:
-        reference, reference_plain = past.factor, past.plain
+        return None if contenders else (fresh, short, None, False, None)
+    best_factor, best_plain, rho, slope_step = _score(run, past, chosen)
+    deciding = own_round_of_moved is None
+    if proving and deciding and past.factor is not None:
+        reference, reference_plain = float(past.factor), past.plain  # plain ties: the same float as here
     else:
         reference, reference_plain = best_factor, best_plain
     if contenders and not proving:
-        unsure = _losing(run, past, contenders, best_factor, fresh)
-        if unsure is None:
-            return None
-        contenders = unsure
+        contenders = _losing(run, past, contenders, best_factor, fresh)
+    beaters: list[tuple[float, int, bool]] = []
     for q in contenders:
-        factor, plain, _, poor_slope_step = _score(run, q, past.entry_arrays(prep, q))
-        if (factor, q) < (reference, chosen):
-            return None
-        if not (plain and reference_plain) and factor - reference <= TOLERANCE * reference:
+        factor, plain, _, poor_slope_step = _score(run, past, q)
+        if (factor, q) < (reference, chosen) or (proving and deciding and moved is not None and q == moved[0]):
+            beaters.append((factor, q, plain))
+            continue
+        if deciding and not (plain and reference_plain) and factor - reference <= TOLERANCE * reference:
             if proving:
                 return None
             run.close = True
         if poor_slope_step > 0:
             fresh.append((q, (factor - best_factor) / (poor_slope_step / prep.costs[q])))
+    promotion: tuple[int, float] | None = None
+    if not deciding:
+        if own_round_of_moved is not None and own_round_of_moved < math.inf:
+            fresh.extend((q, own_round_of_moved) for _, q, _ in beaters)
+    elif beaters:
+        if len(beaters) > 1:
+            return None
+        factor, q, plain = beaters[0]
+        if not movable(q):
+            return None
+        if proving:
+            if moved is None or q != moved[0] or best_factor - moved[1] <= TOLERANCE * best_factor:
+                return None
+        elif not (plain and best_plain) and best_factor - factor <= TOLERANCE * best_factor:
+            run.close = True
+        if slope_step > 0:
+            fresh.append((q, (best_factor - factor) / (slope_step / prep.costs[chosen])))
+        promotion = q, factor
     old, weights, _ = past.entry_arrays(prep, -1)
     pay = rho * weights
     old_money = m[old]
@@ -123,12 +227,12 @@ def _verify(
     new = slice(past.classes, past.classes + len(old))
     m[new] = np.where(old_money < pay, 0.0, old_money - pay)
     s[new] = s[old] + weights * slope_step
-    return tuple(fresh), short, best_factor, best_plain
+    return fresh, short, best_factor, best_plain, promotion
 
 
 def _losing(
     run: FloatRun, past: Round, contenders: list[int], best_factor: float, fresh: list[tuple[int, Real]]
-) -> list[int] | None:
+) -> list[int]:
     """Which affordable suspects clearly lose to the winner here, from one sum each instead of their
     prices: what a suspect's supporters would pay at the price ``tie`` of a tie with the winner,
     ``f(tie)``. Less than its cost (beyond the float tolerance), and its price is above ``tie``: it
@@ -138,18 +242,15 @@ def _losing(
     That limit (no smaller than ``(factor - best) / drift`` from its price, ``f`` being concave) goes to
     ``fresh``.
 
-    :returns: ``None`` when a suspect pays more than its cost at ``tie`` (it wins), else the suspects too
-        near the tie to tell, to be scored in full."""
+    :returns: the suspects too near the tie to tell or that beat the winner, to be scored in full."""
     prep = run.prep
     segments, classes, weights, voters = _stack(run, past, contenders)
     money = run.m[classes]
     costs = prep.cost_array[contenders]
     tie = best_factor * costs[segments] * weights
     short = money < tie
-    paid = np.bincount(segments, voters * np.where(short, money, tie), minlength=len(contenders))
-    if (paid > costs * (1 + TOLERANCE)).any():
-        return None
-    slopes = np.bincount(segments[short], (voters * run.s[classes])[short], minlength=len(contenders))
+    (paid,) = segment_sums(segments, len(contenders), voters * np.where(short, money, tie))
+    (slopes,) = segment_sums(segments[short], len(contenders), (voters * run.s[classes])[short])
     unsure: list[int] = []
     for q, cost, pays, slope in zip(contenders, costs.tolist(), paid.tolist(), slopes.tolist(), strict=True):
         if pays >= cost * (1 - TOLERANCE):
@@ -171,45 +272,69 @@ def _stack(run: FloatRun, past: Round, projects: list[int]) -> tuple[np.ndarray,
     return segments, classes, weights, voters
 
 
-def _score(
-    run: FloatRun, j: int, arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
-) -> tuple[float, bool, float, float]:
-    """A project's factor at the run's budget from its entries alone, as ``ExactRun.price`` walks them
-    but with prefix sums: the factor, whether nobody is short of money, the price and the poor
-    supporters' slope per unit of the others' weight.
+def _score(run: FloatRun, past: Round, j: int) -> tuple[float, bool, float, float]:
+    """A project's factor at the run's budget from its entries at ``past``'s start alone: the factor,
+    whether nobody is short of money, the price and the poor supporters' slope per unit of the others'
+    weight.
 
-    The walk's test ``ratio * rich weight - cost left`` never decreases along the sorted entries (from
-    one entry to the next it changes by the rise in ratio times the weight still rich), so the
-    entries nearest a tie among those walked are the last poor one and the first rich one; only they are
-    checked, and the poor have nothing left exactly when the last of them has nothing."""
-    classes, weights, voters = arrays
+    The poor are those whose money per unit of weight is below the price, and only one set is
+    consistent so (``ExactRun.price``). The set found the last time is tried first (between close
+    budgets it rarely changes): the price it gives, and whether exactly those entries are below it.
+    Otherwise ``_walk`` finds it. Near a tie (an entry within the float tolerance of the price) the
+    run starts over in fractions; the poor have nothing left exactly when what they have sums to 0."""
+    classes, weights, voters = past.entry_arrays(run.prep, j)
     cost, total_weight = run.prep.costs[j], run.prep.weight_totals[j]
     money = run.m[classes]
     ratios = money / weights
+    held, mass = money * voters, weights * voters
+    guess = past.poor_sets.get(j)
+    found = None
+    if guess is not None:
+        paid, rich_weight = float(held[guess].sum()), float(total_weight - mass[guess].sum())
+        if rich_weight > 0 and np.array_equal(ratios < (cost - paid) / rich_weight, guess):
+            found = guess, paid, rich_weight
+    if found is None:
+        found = _walk(cost, total_weight, ratios, held, mass)
+        if found is None:
+            run.close = True  # float rounding only: the exact rerun decides
+            return 1.0, False, float(cost), 0.0
+        past.poor_sets[j] = found[0]
+    poor, paid, rich_weight = found
+    rho = (cost - paid) / rich_weight
+    if (np.abs(ratios - rho) <= TOLERANCE * cost / rich_weight).any():
+        run.close = True
+    if not poor.any():
+        return 1 / rich_weight, True, rho, 0.0
+    plain = paid == 0
+    factor = 1 / rich_weight if plain else rho / cost
+    return factor, plain, rho, float(voters[poor] @ run.s[classes[poor]]) / rich_weight
+
+
+def _walk(
+    cost: int, total_weight: int, ratios: np.ndarray, held: np.ndarray, mass: np.ndarray
+) -> tuple[np.ndarray, float, float] | None:
+    """The poor entries as ``ExactRun.price`` walks them, with prefix sums over the entries sorted by
+    ``ratios`` (``held``: their money, ``mass``: their weight, both times their voters); with what the
+    poor hold and the others' weight. ``None`` if float rounding leaves nobody to pay.
+
+    The walk's test ``ratio * rich weight - cost left`` never decreases along the sorted entries (from
+    one entry to the next it changes by the rise in ratio times the weight still rich), so it stops at
+    the first entry where the test is not negative."""
     order = ratios.argsort()
-    ratios = ratios[order]
-    paid = (money * voters)[order]
-    weight = (weights * voters)[order]
+    paid = held[order]
+    weight = mass[order]
     paid_before = paid.cumsum()
     paid_before -= paid
     weight_before = weight.cumsum()
     weight_before -= weight
-    gap = ratios * (total_weight - weight_before)
+    gap = ratios[order] * (total_weight - weight_before)
     gap += paid_before
     gap -= cost
     reached = gap >= 0
     stop = int(reached.argmax())
     rich_weight = float(total_weight - weight_before[stop])
     if not reached[stop] or rich_weight <= 0:
-        run.close = True  # float rounding only: the exact rerun decides
-        return 1.0, False, float(cost), 0.0
-    limit = TOLERANCE * cost
-    if abs(gap[stop]) <= limit or (stop and abs(gap[stop - 1]) <= limit):
-        run.close = True
-    rho = float(cost - paid_before[stop]) / rich_weight
-    if not stop:
-        return 1 / rich_weight, True, rho, 0.0
-    plain = not ratios[stop - 1]
-    factor = 1 / rich_weight if plain else rho / cost
-    poor = order[:stop]
-    return factor, plain, rho, float(voters[poor] @ run.s[classes[poor]]) / rich_weight
+        return None
+    poor = np.zeros(len(ratios), dtype=bool)
+    poor[order[:stop]] = True
+    return poor, float(paid_before[stop]), rich_weight

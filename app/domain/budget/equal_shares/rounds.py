@@ -47,6 +47,13 @@ class Round:
         default_factory=dict, compare=False, repr=False
     )
     """Entries as numpy arrays for the replay, made on first use and shared with later runs."""
+    poor_sets: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    """Per project, which of its entries (``entry_arrays``) could not pay its price in full the last time
+    the replay priced it: a guess for the next run, checked there (``replay._score``)."""
+    promoted: tuple[int, float] | None = None
+    """A project the run funded just before ``chosen``, and its factor then (at later budgets at most
+    that): the rounds keep the order of the run they were decided in, and the run moved this project
+    up from its own, later round (``replay``)."""
 
     def entry_arrays(self, prep: Prepared, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Project ``j``'s supporters at the round's start as arrays: classes, weights and voters, one
