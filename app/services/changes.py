@@ -34,7 +34,7 @@ _RAISE_BALLOT = _RAISE.values(first_ballot_at=sa.func.coalesce(_EVENTS.c.first_b
 def changed(event: Event) -> None:
     """Raise the event's live version; the new version is published once the session commits."""
     db.session.flush()
-    _publish(event.id, db.session.execute(_RAISE, {"event_id": event.id}).scalar_one())
+    _publish(event.id, db.session.connection().execute(_RAISE, {"event_id": event.id}).scalar_one())
 
 
 def ballot_stored(event_id: int) -> None:
@@ -42,7 +42,8 @@ def ballot_stored(event_id: int) -> None:
     ``first_ballot_at`` if it is still empty (see ``events.mark_first_ballot``), so a card costs one
     UPDATE of the event row, not two. Takes the id: a phone's card does not load the event."""
     db.session.flush()
-    event = _publish(event_id, db.session.execute(_RAISE_BALLOT, {"event_id": event_id, "now": utcnow()}).scalar_one())
+    version = db.session.connection().execute(_RAISE_BALLOT, {"event_id": event_id, "now": utcnow()}).scalar_one()
+    event = _publish(event_id, version)
     if event is not None:
         db.session.expire(event, ["first_ballot_at"])
 

@@ -126,6 +126,38 @@ def test_wrong_event_unknown_bidder_voided_and_paper_tickets_are_refused(app) ->
     assert _cards() == 0
 
 
+def test_the_ticket_card_stores_like_cast_scorecard_and_refuses_by_writing_nothing(app) -> None:
+    """``cast_ticket_card`` (the card POST) stores the same card; any refusal returns ``None`` with nothing
+    written, so the view can explain it the general way."""
+    tender, [voter, other_voter] = _setup(app, 2)
+    first, second = tender.bidders[0], tender.bidders[1]
+    version = tender.event.live_version
+    ticket_id = voter.ticket_id
+    assert ticket_id is not None
+    card = db.session.get(Scorecard, scorecards.cast_ticket_card(ticket_id, first.public_id,
+                                                                 answers(tender, "7", ""), " Prima "))
+    assert (card.voter_key, card.group_id, card.ticket_id, card.channel, card.comment) == (
+        voter.voter_key, voter.group_id, ticket_id, "phone", "Prima")
+    assert tender.event.live_version == version + 1 and tender.event.first_ballot_at is not None
+    assert db.session.get(Ticket, ticket_id).status is TicketStatus.USED
+    other = make_tender(make_event(accounts.user_by_email("host@buurt.test"), title="Andere avond"))
+    open_first(other)
+    refused = [(ticket_id, second.public_id, answers(tender, "7", "7"), ""),  # not open
+               (ticket_id, first.public_id, answers(tender, "11", "7"), ""),  # out of range
+               (ticket_id, first.public_id, answers(tender, "7", "7"), "x" * 1001),
+               (ticket_id, "nonexistent", {}, ""),
+               (ticket_id, other.bidders[0].public_id, answers(other, "7", "7"), ""),  # another event's bidder
+               (10_000, first.public_id, answers(tender, "7", "7"), "")]  # no such ticket
+    for arguments in refused:
+        assert scorecards.cast_ticket_card(*arguments) is None
+    tickets.void_ticket(tender.event, db.session.get(Ticket, other_voter.ticket_id).number, "host")
+    assert other_voter.ticket_id is not None
+    assert scorecards.cast_ticket_card(other_voter.ticket_id, first.public_id, answers(tender, "7", "7")) is None
+    db.session.rollback()
+    assert _cards() == 1 and db.session.get(Ticket, other_voter.ticket_id).status is TicketStatus.VOIDED
+    assert db.session.scalars(sa.select(Scorecard)).one().comment == "Prima"
+
+
 def test_open_join_needs_the_hosts_permission(app) -> None:
     tender = make_tender()
     open_first(tender)
