@@ -103,8 +103,9 @@ _USE = (sa.update(_TICKETS).where(_TICKETS.c.id == sa.bindparam("ticket_id"), _T
         .values(status=TicketStatus.USED, used_at=sa.bindparam("now"), channel=sa.bindparam("channel")))
 
 
-# check and mark in one statement: a ticket voided (or used on paper) a moment ago matches no row
-_USE_FOR_PHONE = (sa.update(_TICKETS)
+# check and mark in one statement: a ticket voided (or used on paper) a moment ago matches no row; the
+# card POST on PostgreSQL runs it inside its own single statement (``scorecards.cast_ticket_card``)
+USE_FOR_PHONE = (sa.update(_TICKETS)
                   .where(_TICKETS.c.id == sa.bindparam("ticket_id"), _TICKETS.c.event_id == sa.bindparam("in_event"),
                          _TICKETS.c.status != TicketStatus.VOIDED,
                          sa.func.coalesce(_TICKETS.c.channel, "phone") == "phone")
@@ -119,7 +120,7 @@ def mark_used_by_phone(ticket_id: int, event_id: int) -> int | None:
     group, or ``None`` (nothing written) when the ticket is missing, voided, used on paper or another
     event's."""
     group_id: int | None = db.session.connection().execute(
-        _USE_FOR_PHONE, {"ticket_id": ticket_id, "in_event": event_id, "now": utcnow()}).scalar()
+        USE_FOR_PHONE, {"ticket_id": ticket_id, "in_event": event_id, "now": utcnow()}).scalar()
     return group_id
 
 

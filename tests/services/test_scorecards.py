@@ -174,8 +174,10 @@ def test_open_join_needs_the_hosts_permission(app) -> None:
     assert (state.per_bidder[0].cards, state.per_bidder[0].open_join) == (1, 1)
 
 
-def test_200_simultaneous_submissions_of_one_card_store_exactly_one(app) -> None:
-    """Threads, each with its own app context and session, race on one (ticket, bidder) card."""
+@pytest.mark.parametrize("way", ["cast_scorecard", "cast_ticket_card"])
+def test_200_simultaneous_submissions_of_one_card_store_exactly_one(app, way) -> None:
+    """Threads, each with its own app context and session, race on one (ticket, bidder) card, the general
+    way and the card POST's (on PostgreSQL a single statement)."""
     tender, [voter] = _setup(app)
     bidder = tender.bidders[0].public_id
     wanted = answers(tender, "7", "8")
@@ -186,7 +188,11 @@ def test_200_simultaneous_submissions_of_one_card_store_exactly_one(app) -> None
         with app.app_context():
             try:
                 barrier.wait()
-                scorecards.cast_scorecard(voter, bidder, wanted, f"kaart {index % 7}")
+                if way == "cast_scorecard":
+                    scorecards.cast_scorecard(voter, bidder, wanted, f"kaart {index % 7}")
+                else:
+                    assert voter.ticket_id is not None
+                    assert scorecards.cast_ticket_card(voter.ticket_id, bidder, wanted, f"kaart {index % 7}")
             except BaseException as error:  # noqa: BLE001 - collected and asserted below
                 failures.append(error)
             finally:
