@@ -257,31 +257,52 @@ def cast_ticket_card(ticket_id: int, bidder_public_id: str, answers: Mapping[str
     (``voter_for_ticket_id``, then ``cast_scorecard``), which reports the refusal in its usual order: the
     ticket's own refusal first. Refused cards are rare; they pay for the second try.
     """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _cast_in_one_statement(ticket_id, bidder_public_id, answers, comment)
     try:
         target = card_target(bidder_public_id)
         scores, text = _checked_card(target, answers, comment)
     except DomainError:
         return None
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        return _store_in_one_statement(connection, ticket_id, target, scores, text)
     group_id = tickets.mark_used_by_phone(ticket_id, target.event_id)
     if group_id is None:
         return None
     return _store(Voter(target.event_id, _ticket_key(ticket_id), group_id, ticket_id), target, scores, text)
 
 
-def _store_in_one_statement(connection: sa.Connection, ticket_id: int, target: CardTarget,
-                            scores: dict[str, int | None], text: str) -> int | None:
+def _cast_in_one_statement(ticket_id: int, bidder_public_id: str, answers: Mapping[str, str | int | None],
+                           comment: str) -> int | None:
     """PostgreSQL: mark the ticket used, upsert the card and raise the live version in one statement (one
     round trip instead of three; the event row is locked by the last of them, as in ``_store``). No
-    card and no version when the ticket is refused: ``None``, nothing written."""
-    now = utcnow()
-    row = connection.execute(_ONE_STATEMENT, {
-        "ticket_id": ticket_id, "in_event": target.event_id, "now": now, "event": target.event_id,
-        "card_tender_id": target.tender_id, "card_bidder_id": target.bidder_id, "card_ticket_id": ticket_id,
-        "card_voter_key": _ticket_key(ticket_id), "card_channel": "phone", "card_scores": scores,
-        "card_comment": text, "card_comment_hidden": False, "card_created_at": now, "card_updated_at": now}).first()
+    card and no version when the ticket is refused: ``None``, nothing written.
+
+    In a request that has not used the database before (the card POST), the bidder's read and that
+    statement run in autocommit mode: the statement is a transaction of its own, so no BEGIN and no
+    COMMIT go to the server, and the event row, which every card of the evening locks, is held only while
+    the statement runs, not until a COMMIT sent one round trip later (under gevent a greenlet waits behind
+    the others before it sends it). The mode is switched on psycopg2's connection itself: SQLAlchemy's
+    ``isolation_level="AUTOCOMMIT"`` also sends a ``SET default_transaction_isolation`` when it switches on
+    and another when it switches back, two round trips for the two it saves. It is switched off again
+    before anything else runs, so the general way after a refusal writes in a transaction.
+    """
+    driver = None if db.session().in_transaction() else db.session.connection().connection.driver_connection
+    if driver is not None:
+        driver.autocommit = True
+    try:
+        target = card_target(bidder_public_id)
+        scores, text = _checked_card(target, answers, comment)
+        now = utcnow()
+        row = db.session.connection().execute(_ONE_STATEMENT, {
+            "ticket_id": ticket_id, "in_event": target.event_id, "now": now, "event": target.event_id,
+            "card_tender_id": target.tender_id, "card_bidder_id": target.bidder_id, "card_ticket_id": ticket_id,
+            "card_voter_key": _ticket_key(ticket_id), "card_channel": "phone", "card_scores": scores,
+            "card_comment": text, "card_comment_hidden": False, "card_created_at": now,
+            "card_updated_at": now}).first()
+    except DomainError:
+        return None
+    finally:
+        if driver is not None:
+            driver.autocommit = False
     if row is None:
         return None
     changes.ballot_version_raised(target.event_id, row.version)

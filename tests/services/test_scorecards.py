@@ -158,6 +158,21 @@ def test_the_ticket_card_stores_like_cast_scorecard_and_refuses_by_writing_nothi
     assert db.session.scalars(sa.select(Scorecard)).one().comment == "Prima"
 
 
+def test_the_card_post_leaves_its_connection_in_transactions(app) -> None:
+    """On PostgreSQL the card POST reads and stores in autocommit mode when it is the request's first use
+    of the database; the mode is off again afterwards, whether the card was stored or refused."""
+    tender, [voter] = _setup(app)
+    ticket_id, bidder = voter.ticket_id, tender.bidders[0].public_id
+    wanted = answers(tender, "7", "7")
+    assert ticket_id is not None
+    for bidder_id in (bidder, tender.bidders[1].public_id):  # stored, then refused (scoring not open)
+        db.session.remove()
+        with app.app_context():
+            scorecards.cast_ticket_card(ticket_id, bidder_id, wanted)
+            assert getattr(db.session.connection().connection.driver_connection, "autocommit", False) is False
+    assert _cards() == 1
+
+
 def test_open_join_needs_the_hosts_permission(app) -> None:
     tender = make_tender()
     open_first(tender)
