@@ -19,9 +19,11 @@ import functools
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -154,25 +156,51 @@ class CardTarget:
 
 
 _B, _T, _C = Bidder.__table__, Tender.__table__, Criterion.__table__
-# one row per criterion (at least one: the outer join), the bidder's and tender's columns on each
+# the bidder and its tender's state
 _TARGET = (sa.select(_B.c.id, _B.c.name, _B.c.scoring_state, _B.c.tender_id, _T.c.phase, _T.c.event_id,
-                     _T.c.scale_type, _T.c.scale_min, _T.c.scale_max, _T.c.scale_labels,
-                     _C.c.public_id.label("criterion"), _C.c.name.label("criterion_name"), _C.c.weight)
-           .join_from(_B, _T, _B.c.tender_id == _T.c.id).outerjoin(_C, _C.c.tender_id == _T.c.id)
-           .where(_B.c.public_id == sa.bindparam("public_id")).order_by(_C.c.position))
+                     _T.c.frozen_at)
+           .join_from(_B, _T, _B.c.tender_id == _T.c.id).where(_B.c.public_id == sa.bindparam("public_id")))
+# the tender's rules: one row per criterion (at least one: the outer join), the scale's columns on each
+_RULES = (sa.select(_T.c.frozen_at, _T.c.scale_type, _T.c.scale_min, _T.c.scale_max, _T.c.scale_labels,
+                    _C.c.public_id.label("criterion"), _C.c.name.label("criterion_name"), _C.c.weight)
+          .select_from(_T).outerjoin(_C, _C.c.tender_id == _T.c.id)
+          .where(_T.c.id == sa.bindparam("tender_id")).order_by(_C.c.position))
+RULES_KEPT = 256  # frozen tenders whose rules a process keeps (an evening has one or two)
 
 
 def card_target(bidder_public_id: str) -> CardTarget:
-    """The bidder a card is for, read in one Core query (``bidder_unknown`` if there is none)."""
-    rows = db.session.connection().execute(_TARGET, {"public_id": bidder_public_id}).all()
-    if not rows:
+    """The bidder a card is for, read in one Core query (``bidder_unknown`` if there is none), with its
+    tender's rules (``tender_rules``)."""
+    row = db.session.connection().execute(_TARGET, {"public_id": bidder_public_id}).first()
+    if row is None:
         raise NotFound("bidder_unknown")
+    scale, criteria = tender_rules(row.tender_id, row.frozen_at)
+    return CardTarget(row.id, bidder_public_id, row.name, row.scoring_state, row.tender_id, row.phase,
+                      row.event_id, scale, criteria)
+
+
+Rules = tuple[scoring.Scale, tuple[scoring.Criterion, ...]]
+
+
+def tender_rules(tender_id: int, frozen_at: datetime | None) -> Rules:
+    """A tender's scale and criteria in order. Those of a frozen tender are read once per process and
+    kept under (tender, ``frozen_at``): they cannot change while it stays frozen, and a reset un-freezes
+    it, so the next freeze has another ``frozen_at``. A card POST then reads one row, not one per
+    criterion. Kept per app, so two apps on two databases never share them."""
+    kept: dict[tuple[int, datetime], Rules] = current_app.extensions.setdefault("tender_rules", {})
+    found = kept.get((tender_id, frozen_at)) if frozen_at is not None else None
+    if found is not None:
+        return found
+    rows = db.session.connection().execute(_RULES, {"tender_id": tender_id}).all()
     first = rows[0]
-    criteria = tuple(scoring.Criterion(row.criterion, row.criterion_name, exact_weight(row.weight))
-                     for row in rows if row.criterion is not None)
-    scale = scale_from(first.scale_type, first.scale_min, first.scale_max, first.scale_labels)
-    return CardTarget(first.id, bidder_public_id, first.name, first.scoring_state, first.tender_id, first.phase,
-                      first.event_id, scale, criteria)
+    rules = (scale_from(first.scale_type, first.scale_min, first.scale_max, first.scale_labels),
+             tuple(scoring.Criterion(row.criterion, row.criterion_name, exact_weight(row.weight))
+                   for row in rows if row.criterion is not None))
+    if first.frozen_at is not None:
+        if len(kept) >= RULES_KEPT:
+            kept.clear()
+        kept[tender_id, first.frozen_at] = rules
+    return rules
 
 
 class CardRefused(DomainError):

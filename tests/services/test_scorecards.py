@@ -158,6 +158,24 @@ def test_the_ticket_card_stores_like_cast_scorecard_and_refuses_by_writing_nothi
     assert db.session.scalars(sa.select(Scorecard)).one().comment == "Prima"
 
 
+def test_cards_after_a_reset_are_checked_against_the_new_criteria(app) -> None:
+    """A frozen tender's rules are kept per process; the reset un-freezes it, so they are read again."""
+    from app.services import tender as tenders
+
+    tender, [voter] = _setup(app)
+    bidder = tender.bidders[0]
+    scorecards.cast_scorecard(voter, bidder.public_id, answers(tender, "7", "7"))
+    tenders.reset_scoring(tender, "host", confirmed=True)
+    tenders.add_criterion(tender, "host", "Samenwerking", "", "1")
+    evening.open_scoring(tender, bidder, "host")
+    db.session.refresh(tender)
+    with pytest.raises(DomainError) as refused:
+        scorecards.cast_scorecard(voter, bidder.public_id, {c.public_id: "7" for c in tender.criteria[:2]})
+    assert (refused.value.code, refused.value.params["criterion"]) == ("score_missing", "Samenwerking")
+    scorecards.cast_scorecard(voter, bidder.public_id, answers(tender, "7", "7", "6"))
+    assert db.session.scalars(sa.select(Scorecard)).one().scores[tender.criteria[2].public_id] == 6
+
+
 def test_the_card_post_leaves_its_connection_in_transactions(app) -> None:
     """On PostgreSQL the card POST reads and stores in autocommit mode when it is the request's first use
     of the database; the mode is off again afterwards, whether the card was stored or refused."""
