@@ -19,8 +19,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
     return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "buurtstem.sqlite"),
         # a fixed pool: with overflow connections, a burst of cards under gevent opened and closed
-        # connections all the time (on PostgreSQL a new server process each, more CPU than the cards)
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 15, "max_overflow": 0},
+        # connections all the time (on PostgreSQL a new server process each, more CPU than the cards);
+        # no pre-ping on every checkout: app/database.py tests only connections that lay idle
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 15, "max_overflow": 0},
         "REDIS_URL": None,
         "PUBLIC_URL": None,
         "BABEL_DEFAULT_LOCALE": "nl",

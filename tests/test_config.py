@@ -47,3 +47,28 @@ def test_sqlite_pragmas(app) -> None:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_a_pooled_connection_that_broke_while_idle_is_replaced(app, monkeypatch) -> None:
+    """Only idle connections get a test query (app/database.py); one that fails it is replaced, so the
+    request that checks it out does not fail."""
+    import sqlalchemy as sa
+
+    from app import database
+    from app.extensions import db
+
+    def break_it(dbapi_connection, _record) -> None:
+        dbapi_connection.close()  # broken while it lies in the pool
+
+    sa.event.listen(db.engine.pool, "checkin", break_it, once=True)
+    with db.engine.connect() as connection:
+        connection.execute(sa.text("SELECT 1"))
+    monkeypatch.setattr(database, "IDLE_SECONDS_BEFORE_PING", 0.0)
+    with db.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT 1")).scalar() == 1
+    monkeypatch.setattr(database, "IDLE_SECONDS_BEFORE_PING", 60.0)
+    with db.engine.connect() as connection:  # handed back a moment ago: no test query, no round trip
+        pinged = []
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: pinged.append(args))
+        assert connection.execute(sa.text("SELECT 2")).scalar() == 2
+        assert len(pinged) == 1
