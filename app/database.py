@@ -7,12 +7,24 @@ import time
 from typing import Any
 
 from sqlalchemy import event, exc
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import Pool
 
+# a fixed pool per process: with overflow connections, a burst of cards under gevent opened and closed
+# connections all the time (on PostgreSQL a new server process each, more CPU than the cards)
+POOL = {"pool_size": 15, "max_overflow": 0}
 # a connection handed back less than this many seconds ago is used without a test query
 IDLE_SECONDS_BEFORE_PING = 5.0
 CHECKED_IN_AT = "checked_in_at"
+
+
+def engine_options(url: str, configured: dict[str, Any]) -> dict[str, Any]:
+    """The configured engine options with the pool's size added where the configuration leaves it out;
+    an in-memory SQLite database has a single connection and no pool to size."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        return configured
+    return POOL | configured
 
 
 @event.listens_for(Engine, "connect")

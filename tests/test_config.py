@@ -72,3 +72,12 @@ def test_a_pooled_connection_that_broke_while_idle_is_replaced(app, monkeypatch)
         sa.event.listen(db.engine, "before_cursor_execute", lambda *args: pinged.append(args))
         assert connection.execute(sa.text("SELECT 2")).scalar() == 2
         assert len(pinged) == 1
+
+
+def test_the_pool_is_fixed_unless_configured_and_absent_for_an_in_memory_database() -> None:
+    from app.database import engine_options
+
+    assert engine_options("sqlite://", {}) == {}
+    assert engine_options("sqlite:////srv/buurtstem.sqlite", {}) == {"pool_size": 15, "max_overflow": 0}
+    assert engine_options("postgresql+psycopg2://u@h/db", {"pool_size": 5, "pool_timeout": 10}) == {
+        "pool_size": 5, "max_overflow": 0, "pool_timeout": 10}
