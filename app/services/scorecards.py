@@ -7,10 +7,12 @@ same card race, the database turns the later one into an update of the earlier o
 remains and it holds the last submission.
 
 A card is the busiest request of an evening, so storing one is a handful of Core statements, no ORM
-objects: the bidder with its tender's state and rules in one query (``card_target``); the ticket checked
-and marked used in one UPDATE that returns its voter group (``tickets.mark_used_by_phone``), so the card
-POST reads no ticket first (``cast_ticket_card``); the card's upsert; the event's live version.
-The pages (card, confirmation) load models as usual.
+objects: the bidder with its tender's state in one query, its frozen rules kept per process
+(``card_target``); the ticket checked and marked used in one UPDATE that returns its voter group
+(``tickets.mark_used_by_phone``), so the card POST reads no ticket first (``cast_ticket_card``); the
+card's upsert; the event's live version. On PostgreSQL the last three are one statement, run in
+autocommit mode for the card POST: two round trips in all. The pages (card, confirmation) load models as
+usual.
 """
 
 from __future__ import annotations
