@@ -18,7 +18,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
     """Settings that hold when nothing else is configured: SQLite in the instance folder, Dutch first."""
     return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "buurtstem.sqlite"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # the pool's size is added by database.engine_options; no pre-ping on every checkout:
+        # app/database.py tests only connections that lay idle
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "REDIS_URL": None,
         "PUBLIC_URL": None,
         "BABEL_DEFAULT_LOCALE": "nl",

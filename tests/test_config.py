@@ -47,3 +47,37 @@ def test_sqlite_pragmas(app) -> None:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_a_pooled_connection_that_broke_while_idle_is_replaced(app, monkeypatch) -> None:
+    """Only idle connections get a test query (app/database.py); one that fails it is replaced, so the
+    request that checks it out does not fail."""
+    import sqlalchemy as sa
+
+    from app import database
+    from app.extensions import db
+
+    def break_it(dbapi_connection, _record) -> None:
+        dbapi_connection.close()  # broken while it lies in the pool
+
+    sa.event.listen(db.engine.pool, "checkin", break_it, once=True)
+    with db.engine.connect() as connection:
+        connection.execute(sa.text("SELECT 1"))
+    monkeypatch.setattr(database, "IDLE_SECONDS_BEFORE_PING", 0.0)
+    with db.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT 1")).scalar() == 1
+    monkeypatch.setattr(database, "IDLE_SECONDS_BEFORE_PING", 60.0)
+    with db.engine.connect() as connection:  # handed back a moment ago: no test query, no round trip
+        pinged = []
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: pinged.append(args))
+        assert connection.execute(sa.text("SELECT 2")).scalar() == 2
+        assert len(pinged) == 1
+
+
+def test_the_pool_is_fixed_unless_configured_and_absent_for_an_in_memory_database() -> None:
+    from app.database import engine_options
+
+    assert engine_options("sqlite://", {}) == {}
+    assert engine_options("sqlite:////srv/buurtstem.sqlite", {}) == {"pool_size": 15, "max_overflow": 0}
+    assert engine_options("postgresql+psycopg2://u@h/db", {"pool_size": 5, "pool_timeout": 10}) == {
+        "pool_size": 5, "max_overflow": 0, "pool_timeout": 10}

@@ -25,16 +25,16 @@ from app.models.clock import utcnow
 PENDING_KEY = "live_changed_versions"
 _EVENTS = Event.__table__
 # a Core statement built once: the ORM's UPDATE path costs about 2 ms of CPU more per command
-_RAISE = (sa.update(_EVENTS).where(_EVENTS.c.id == sa.bindparam("event_id"))
+_RAISE = (sa.update(_EVENTS).where(_EVENTS.c.id == sa.bindparam("event"))
           .values(live_version=_EVENTS.c.live_version + 1).returning(_EVENTS.c.live_version))
 # the same, also stamping the event's first ballot (which locks the ballot rules)
-_RAISE_BALLOT = _RAISE.values(first_ballot_at=sa.func.coalesce(_EVENTS.c.first_ballot_at, sa.bindparam("now")))
+RAISE_BALLOT = _RAISE.values(first_ballot_at=sa.func.coalesce(_EVENTS.c.first_ballot_at, sa.bindparam("now")))
 
 
 def changed(event: Event) -> None:
     """Raise the event's live version; the new version is published once the session commits."""
     db.session.flush()
-    _publish(event.id, db.session.execute(_RAISE, {"event_id": event.id}).scalar_one())
+    _publish(event.id, db.session.connection().execute(_RAISE, {"event": event.id}).scalar_one())
 
 
 def ballot_stored(event_id: int) -> None:
@@ -42,7 +42,14 @@ def ballot_stored(event_id: int) -> None:
     ``first_ballot_at`` if it is still empty (see ``events.mark_first_ballot``), so a card costs one
     UPDATE of the event row, not two. Takes the id: a phone's card does not load the event."""
     db.session.flush()
-    event = _publish(event_id, db.session.execute(_RAISE_BALLOT, {"event_id": event_id, "now": utcnow()}).scalar_one())
+    ballot_version_raised(event_id, db.session.connection().execute(
+        RAISE_BALLOT, {"event": event_id, "now": utcnow()}).scalar_one())
+
+
+def ballot_version_raised(event_id: int, version: int) -> None:
+    """What ``ballot_stored`` does after its statement, for a command that ran ``RAISE_BALLOT`` (with
+    the parameters ``event`` and ``now``) inside a statement of its own."""
+    event = _publish(event_id, version)
     if event is not None:
         db.session.expire(event, ["first_ballot_at"])
 

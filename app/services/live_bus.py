@@ -1,8 +1,8 @@
 """How a change reaches every live screen, in this process and in the other worker processes.
 
 The rule: a command bumps ``Event.live_version`` with ``changes.changed(event)`` inside its transaction,
-which notes the new version in the session. When the session commits, a SQLAlchemy ``after_commit`` hook
-publishes ``(event id, new version)``:
+which notes the new version in the session. When the session has committed (and given its connection back
+to the pool), SQLAlchemy session hooks publish ``(event id, new version)``:
 
 * to this process's :class:`Hub` at once, which wakes the screens of that event waiting here;
 * with ``REDIS_URL`` set, on the Redis channel ``buurtstem:live:<hash of the database URL>``; every
@@ -225,9 +225,24 @@ def init_app(app: Flask) -> None:
     app.extensions["live_hub"] = Hub(app)
 
 
+COMMITTED_KEY = "live_committed_versions"
+
+
 @sa.event.listens_for(Session, "after_commit")
-def _publish_after_commit(session: Session) -> None:
+def _note_committed(session: Session) -> None:
+    """The versions are committed; they are published once the transaction has ended (below)."""
     changed: dict[int, int] | None = session.info.pop(PENDING_KEY, None)
+    if changed:
+        session.info[COMMITTED_KEY] = changed
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _publish_after_commit(session: Session, _transaction: Any) -> None:
+    """Publish after the connection went back to the pool: under gevent, waking the hub's screens
+    yields (``Condition.notify_all`` checks its lock with a non-blocking acquire, and gevent's lock
+    then lets other greenlets run), and a greenlet that yields while still holding its connection makes
+    the others open overflow connections (on SQLite a connect and four pragmas each time)."""
+    changed: dict[int, int] | None = session.info.pop(COMMITTED_KEY, None)
     if changed and has_app_context() and "live_hub" in current_app.extensions:
         hub().publish(changed)
 

@@ -103,22 +103,32 @@ _USE = (sa.update(_TICKETS).where(_TICKETS.c.id == sa.bindparam("ticket_id"), _T
         .values(status=TicketStatus.USED, used_at=sa.bindparam("now"), channel=sa.bindparam("channel")))
 
 
-# check and mark in one statement: a ticket voided (or used on paper) a moment ago matches no row
-_USE_FOR_PHONE = (sa.update(_TICKETS)
+# check and mark in one statement: a ticket voided (or used on paper) a moment ago matches no row; the
+# card POST on PostgreSQL runs it inside its own single statement (``scorecards.cast_ticket_card``)
+USE_FOR_PHONE = (sa.update(_TICKETS)
                   .where(_TICKETS.c.id == sa.bindparam("ticket_id"), _TICKETS.c.event_id == sa.bindparam("in_event"),
                          _TICKETS.c.status != TicketStatus.VOIDED,
                          sa.func.coalesce(_TICKETS.c.channel, "phone") == "phone")
                   .values(status=TicketStatus.USED, used_at=sa.func.coalesce(_TICKETS.c.used_at, sa.bindparam("now")),
-                          channel="phone"))
+                          channel="phone")
+                  .returning(_TICKETS.c.group_id))
+
+
+def mark_used_by_phone(ticket_id: int, event_id: int) -> int | None:
+    """Mark the ticket used from a phone if it may still vote from one in this event (its first use stays
+    the one recorded), inside the caller's transaction, without loading it; returns the ticket's voter
+    group, or ``None`` (nothing written) when the ticket is missing, voided, used on paper or another
+    event's."""
+    group_id: int | None = db.session.connection().execute(
+        USE_FOR_PHONE, {"ticket_id": ticket_id, "in_event": event_id, "now": utcnow()}).scalar()
+    return group_id
 
 
 def use_for_phone(ticket_id: int, event_id: int) -> None:
-    """Check that the ticket may still vote from a phone in this event and mark it used (its first use
-    stays the one recorded), inside the caller's transaction, without loading it.
+    """``mark_used_by_phone``, refusing a ticket it does not mark.
 
     :raises: the refusal ``usable`` gives, or ``wrong_event``; nothing is written then."""
-    found = db.session.execute(_USE_FOR_PHONE, {"ticket_id": ticket_id, "in_event": event_id, "now": utcnow()})
-    if found.rowcount != 1:  # type: ignore[attr-defined]
+    if mark_used_by_phone(ticket_id, event_id) is None:
         ticket = db.session.get(Ticket, ticket_id)
         if ticket is not None and ticket.event_id != event_id:
             raise Forbidden("wrong_event")

@@ -126,6 +126,71 @@ def test_wrong_event_unknown_bidder_voided_and_paper_tickets_are_refused(app) ->
     assert _cards() == 0
 
 
+def test_the_ticket_card_stores_like_cast_scorecard_and_refuses_by_writing_nothing(app) -> None:
+    """``cast_ticket_card`` (the card POST) stores the same card; any refusal returns ``None`` with nothing
+    written, so the view can explain it the general way."""
+    tender, [voter, other_voter] = _setup(app, 2)
+    first, second = tender.bidders[0], tender.bidders[1]
+    version = tender.event.live_version
+    ticket_id = voter.ticket_id
+    assert ticket_id is not None
+    card = db.session.get(Scorecard, scorecards.cast_ticket_card(ticket_id, first.public_id,
+                                                                 answers(tender, "7", ""), " Prima "))
+    assert (card.voter_key, card.group_id, card.ticket_id, card.channel, card.comment) == (
+        voter.voter_key, voter.group_id, ticket_id, "phone", "Prima")
+    assert tender.event.live_version == version + 1 and tender.event.first_ballot_at is not None
+    assert db.session.get(Ticket, ticket_id).status is TicketStatus.USED
+    other = make_tender(make_event(accounts.user_by_email("host@buurt.test"), title="Andere avond"))
+    open_first(other)
+    refused = [(ticket_id, second.public_id, answers(tender, "7", "7"), ""),  # not open
+               (ticket_id, first.public_id, answers(tender, "11", "7"), ""),  # out of range
+               (ticket_id, first.public_id, answers(tender, "7", "7"), "x" * 1001),
+               (ticket_id, "nonexistent", {}, ""),
+               (ticket_id, other.bidders[0].public_id, answers(other, "7", "7"), ""),  # another event's bidder
+               (10_000, first.public_id, answers(tender, "7", "7"), "")]  # no such ticket
+    for arguments in refused:
+        assert scorecards.cast_ticket_card(*arguments) is None
+    tickets.void_ticket(tender.event, db.session.get(Ticket, other_voter.ticket_id).number, "host")
+    assert other_voter.ticket_id is not None
+    assert scorecards.cast_ticket_card(other_voter.ticket_id, first.public_id, answers(tender, "7", "7")) is None
+    db.session.rollback()
+    assert _cards() == 1 and db.session.get(Ticket, other_voter.ticket_id).status is TicketStatus.VOIDED
+    assert db.session.scalars(sa.select(Scorecard)).one().comment == "Prima"
+
+
+def test_cards_after_a_reset_are_checked_against_the_new_criteria(app) -> None:
+    """A frozen tender's rules are kept per process; the reset un-freezes it, so they are read again."""
+    from app.services import tender as tenders
+
+    tender, [voter] = _setup(app)
+    bidder = tender.bidders[0]
+    scorecards.cast_scorecard(voter, bidder.public_id, answers(tender, "7", "7"))
+    tenders.reset_scoring(tender, "host", confirmed=True)
+    tenders.add_criterion(tender, "host", "Samenwerking", "", "1")
+    evening.open_scoring(tender, bidder, "host")
+    db.session.refresh(tender)
+    with pytest.raises(DomainError) as refused:
+        scorecards.cast_scorecard(voter, bidder.public_id, {c.public_id: "7" for c in tender.criteria[:2]})
+    assert (refused.value.code, refused.value.params["criterion"]) == ("score_missing", "Samenwerking")
+    scorecards.cast_scorecard(voter, bidder.public_id, answers(tender, "7", "7", "6"))
+    assert db.session.scalars(sa.select(Scorecard)).one().scores[tender.criteria[2].public_id] == 6
+
+
+def test_the_card_post_leaves_its_connection_in_transactions(app) -> None:
+    """On PostgreSQL the card POST reads and stores in autocommit mode when it is the request's first use
+    of the database; the mode is off again afterwards, whether the card was stored or refused."""
+    tender, [voter] = _setup(app)
+    ticket_id, bidder = voter.ticket_id, tender.bidders[0].public_id
+    wanted = answers(tender, "7", "7")
+    assert ticket_id is not None
+    for bidder_id in (bidder, tender.bidders[1].public_id):  # stored, then refused (scoring not open)
+        db.session.remove()
+        with app.app_context():
+            scorecards.cast_ticket_card(ticket_id, bidder_id, wanted)
+            assert getattr(db.session.connection().connection.driver_connection, "autocommit", False) is False
+    assert _cards() == 1
+
+
 def test_open_join_needs_the_hosts_permission(app) -> None:
     tender = make_tender()
     open_first(tender)
@@ -142,8 +207,10 @@ def test_open_join_needs_the_hosts_permission(app) -> None:
     assert (state.per_bidder[0].cards, state.per_bidder[0].open_join) == (1, 1)
 
 
-def test_200_simultaneous_submissions_of_one_card_store_exactly_one(app) -> None:
-    """Threads, each with its own app context and session, race on one (ticket, bidder) card."""
+@pytest.mark.parametrize("way", ["cast_scorecard", "cast_ticket_card"])
+def test_200_simultaneous_submissions_of_one_card_store_exactly_one(app, way) -> None:
+    """Threads, each with its own app context and session, race on one (ticket, bidder) card, the general
+    way and the card POST's (on PostgreSQL a single statement)."""
     tender, [voter] = _setup(app)
     bidder = tender.bidders[0].public_id
     wanted = answers(tender, "7", "8")
@@ -154,7 +221,11 @@ def test_200_simultaneous_submissions_of_one_card_store_exactly_one(app) -> None
         with app.app_context():
             try:
                 barrier.wait()
-                scorecards.cast_scorecard(voter, bidder, wanted, f"kaart {index % 7}")
+                if way == "cast_scorecard":
+                    scorecards.cast_scorecard(voter, bidder, wanted, f"kaart {index % 7}")
+                else:
+                    assert voter.ticket_id is not None
+                    assert scorecards.cast_ticket_card(voter.ticket_id, bidder, wanted, f"kaart {index % 7}")
             except BaseException as error:  # noqa: BLE001 - collected and asserted below
                 failures.append(error)
             finally:

@@ -148,6 +148,20 @@ def test_closed_bidder_and_long_comment_are_refused_clearly(client, app) -> None
     assert _cards() == 0
 
 
+def test_a_voided_ticket_is_refused_before_anything_else_on_the_card(client, app) -> None:
+    from app.services import tickets
+
+    tender = make_tender()
+    open_first(tender)
+    _phone(client, tender)
+    tickets.void_ticket(tender.event, 1, "host")
+    for values in (("8", "7"), ("11", "7")):
+        response = client.post(f"/stem/kaart/{tender.bidders[0].public_id}", data=_form(tender, *values),
+                               headers={"Accept-Language": "nl"})
+        assert response.status_code == 410 and "ongeldig gemaakt" in response.get_data(as_text=True)
+    assert _cards() == 0
+
+
 def test_open_join_link_works_only_when_allowed(client, app) -> None:
     tender = make_tender()
     open_first(tender)

@@ -86,6 +86,8 @@ def _render_card(bidder: Bidder, values: dict[str, str], comment: str, error: Do
 @bp.route("/kaart/<bidder_id>", methods=["GET", "POST"])
 def card(bidder_id: str) -> Response | tuple[str, int]:
     """The score card for one bidder: one radio group per criterion, an optional comment, submit."""
+    if request.method == "POST" and _stored_for_ticket(bidder_id):
+        return redirect(url_for("scorecard.received", bidder_id=bidder_id))
     voter = current_voter()
     if voter is None:
         return redirect(url_for("attend.code"))
@@ -99,6 +101,17 @@ def card(bidder_id: str) -> Response | tuple[str, int]:
     stored = scorecards.card_of(voter, bidder)
     return _render_card(bidder, chosen(stored.scores if stored else None, bidder.tender),
                         stored.comment if stored else "")
+
+
+def _stored_for_ticket(bidder_id: str) -> bool:
+    """The usual card POST: the session holds a ticket and the card is stored without reading the voter
+    first. ``False`` when there is no ticket or anything refused the card; the view then goes the general
+    way, which explains the refusal."""
+    ticket_id = session.get(TICKET_ID)
+    if not isinstance(ticket_id, int):
+        return False
+    form = request.form
+    return scorecards.cast_ticket_card(ticket_id, bidder_id, answers_from(form), form.get("comment", "")) is not None
 
 
 def _store_card(voter: Voter, bidder_id: str) -> Response | tuple[str, int]:
