@@ -27,6 +27,13 @@ def post_fork(server, worker):  # noqa: ARG001
         patch_psycopg()
 
 
+def post_worker_init(worker):  # noqa: ARG001
+    """A committee's first PDF from this worker should not wait for WeasyPrint's import and font set-up."""
+    from app.exports.pdf import warm_up
+
+    warm_up()
+
+
 def when_ready(server):
     from app.netaddr import print_addresses
 

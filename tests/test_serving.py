@@ -22,6 +22,13 @@ def test_server_uses_an_async_worker_that_holds_many_streams() -> None:
     assert settings["accesslog"] is None  # ticket tokens must not land in logs
 
 
+def test_a_worker_loads_weasyprint_before_its_first_pdf() -> None:
+    """A committee's first advice report from a worker must not also pay WeasyPrint's import."""
+    code = ("import runpy, sys; settings = runpy.run_path('gunicorn.conf.py'); assert 'weasyprint' not in sys.modules; "
+            "settings['post_worker_init'](None); assert 'weasyprint' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
