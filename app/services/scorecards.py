@@ -8,11 +8,9 @@ remains and it holds the last submission.
 
 A card is the busiest request of an evening, so storing one is a handful of Core statements, no ORM
 objects: the bidder with its tender's state in one query, its frozen rules kept per process
-(``card_target``); the ticket checked and marked used in one UPDATE that returns its voter group
-(``tickets.mark_used_by_phone``), so the card POST reads no ticket first (``cast_ticket_card``); the
-card's upsert; the event's live version. On PostgreSQL the last three are one statement, run in
-autocommit mode for the card POST: two round trips in all. The pages (card, confirmation) load models as
-usual.
+(``card_target``); the ticket checked and marked used; the card's upsert; the event's live version. The
+card POST itself runs the same statements on the driver's cursor (``card_post``). The pages (card,
+confirmation) load models as usual.
 """
 
 from __future__ import annotations
@@ -72,14 +70,14 @@ def voter_for_ticket_id(ticket_id: int) -> Voter | None:
     if row is None:
         return None
     tickets.check_usable(row.status, row.channel)
-    return Voter(row.event_id, _ticket_key(ticket_id), row.group_id, ticket_id)
+    return Voter(row.event_id, ticket_key(ticket_id), row.group_id, ticket_id)
 
 
 def ticket_voter_key(ticket: Ticket) -> str:
-    return _ticket_key(ticket.id)
+    return ticket_key(ticket.id)
 
 
-def _ticket_key(ticket_id: int) -> str:
+def ticket_key(ticket_id: int) -> str:
     return f"ticket-{ticket_id}"
 
 
@@ -159,11 +157,11 @@ class CardTarget:
 
 _B, _T, _C = Bidder.__table__, Tender.__table__, Criterion.__table__
 # the bidder and its tender's state
-_TARGET = (sa.select(_B.c.id, _B.c.name, _B.c.scoring_state, _B.c.tender_id, _T.c.phase, _T.c.event_id,
+TARGET = (sa.select(_B.c.id, _B.c.name, _B.c.scoring_state, _B.c.tender_id, _T.c.phase, _T.c.event_id,
                      _T.c.frozen_at)
            .join_from(_B, _T, _B.c.tender_id == _T.c.id).where(_B.c.public_id == sa.bindparam("public_id")))
 # the tender's rules: one row per criterion (at least one: the outer join), the scale's columns on each
-_RULES = (sa.select(_T.c.frozen_at, _T.c.scale_type, _T.c.scale_min, _T.c.scale_max, _T.c.scale_labels,
+RULES = (sa.select(_T.c.frozen_at, _T.c.scale_type, _T.c.scale_min, _T.c.scale_max, _T.c.scale_labels,
                     _C.c.public_id.label("criterion"), _C.c.name.label("criterion_name"), _C.c.weight)
           .select_from(_T).outerjoin(_C, _C.c.tender_id == _T.c.id)
           .where(_T.c.id == sa.bindparam("tender_id")).order_by(_C.c.position))
@@ -173,18 +171,29 @@ RULES_KEPT = 256  # frozen tenders whose rules a process keeps (an evening has o
 def card_target(bidder_public_id: str) -> CardTarget:
     """The bidder a card is for, read in one Core query (``bidder_unknown`` if there is none), with its
     tender's rules (``tender_rules``)."""
-    row = db.session.connection().execute(_TARGET, {"public_id": bidder_public_id}).first()
+    row = db.session.connection().execute(TARGET, {"public_id": bidder_public_id}).first()
     if row is None:
         raise NotFound("bidder_unknown")
-    scale, criteria = tender_rules(row.tender_id, row.frozen_at)
-    return CardTarget(row.id, bidder_public_id, row.name, row.scoring_state, row.tender_id, row.phase,
-                      row.event_id, scale, criteria)
+    return target_from(tuple(row), bidder_public_id, _read_rules)
+
+
+def target_from(row: tuple[Any, ...], bidder_public_id: str, read_rules: RulesReader) -> CardTarget:
+    """The ``CardTarget`` of a row of ``TARGET``; ``read_rules`` runs ``RULES`` if they are not kept."""
+    bidder_id, name, state, tender_id, phase, event_id, frozen_at = row
+    scale, criteria = tender_rules(tender_id, frozen_at, read_rules)
+    return CardTarget(bidder_id, bidder_public_id, name, state, tender_id, phase, event_id, scale, criteria)
+
+
+def _read_rules(tender_id: int) -> Sequence[tuple[Any, ...]]:
+    return [tuple(row) for row in db.session.connection().execute(RULES, {"tender_id": tender_id})]
 
 
 Rules = tuple[scoring.Scale, tuple[scoring.Criterion, ...]]
+# runs ``RULES`` for a tender, on the connection the caller is using
+RulesReader = Callable[[int], Sequence[tuple[Any, ...]]]
 
 
-def tender_rules(tender_id: int, frozen_at: datetime | None) -> Rules:
+def tender_rules(tender_id: int, frozen_at: datetime | None, read_rules: RulesReader) -> Rules:
     """A tender's scale and criteria in order. Those of a frozen tender are read once per process and
     kept under (tender, ``frozen_at``): they cannot change while it stays frozen, and a reset un-freezes
     it, so the next freeze has another ``frozen_at``. A card POST then reads one row, not one per
@@ -193,15 +202,15 @@ def tender_rules(tender_id: int, frozen_at: datetime | None) -> Rules:
     found = kept.get((tender_id, frozen_at)) if frozen_at is not None else None
     if found is not None:
         return found
-    rows = db.session.connection().execute(_RULES, {"tender_id": tender_id}).all()
-    first = rows[0]
-    rules = (scale_from(first.scale_type, first.scale_min, first.scale_max, first.scale_labels),
-             tuple(scoring.Criterion(row.criterion, row.criterion_name, exact_weight(row.weight))
-                   for row in rows if row.criterion is not None))
-    if first.frozen_at is not None:
+    rows = read_rules(tender_id)
+    frozen, scale_type, scale_min, scale_max, scale_labels = rows[0][:5]
+    rules = (scale_from(scale_type, scale_min, scale_max, scale_labels),
+             tuple(scoring.Criterion(criterion, criterion_name, exact_weight(weight))
+                   for *_, criterion, criterion_name, weight in rows if criterion is not None))
+    if frozen is not None:
         if len(kept) >= RULES_KEPT:
             kept.clear()
-        kept[tender_id, first.frozen_at] = rules
+        kept[tender_id, frozen] = rules
     return rules
 
 
@@ -269,79 +278,14 @@ def cast_scorecard(voter: Voter, bidder: CardTarget | str, answers: Mapping[str,
     target = card_target(bidder) if isinstance(bidder, str) else bidder
     if target.event_id != voter.event_id:
         raise Forbidden("wrong_event")
-    scores, text = _checked_card(target, answers, comment)
+    scores, text = checked_card(target, answers, comment)
     # rows are locked in the same order by every card (ticket, card, event): no deadlock on PostgreSQL
     if voter.ticket_id is not None:
         tickets.use_for_phone(voter.ticket_id, voter.event_id)
     return _store(voter, target, scores, text)
 
 
-def cast_ticket_card(ticket_id: int, bidder_public_id: str, answers: Mapping[str, str | int | None],
-                     comment: str = "") -> int | None:
-    """``cast_scorecard`` for the ticket a phone's session holds, without reading the ticket first: the
-    statement that marks it used checks it and returns its voter group. This is the card POST: one
-    statement fewer (one round trip fewer on PostgreSQL) than reading the voter and then casting.
-
-    Returns the card's id, or ``None`` when anything refuses the card (the ticket, the bidder's state,
-    an answer, the comment). Nothing is written then, and the caller takes the general way
-    (``voter_for_ticket_id``, then ``cast_scorecard``), which reports the refusal in its usual order: the
-    ticket's own refusal first. Refused cards are rare; they pay for the second try.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        return _cast_in_one_statement(ticket_id, bidder_public_id, answers, comment)
-    try:
-        target = card_target(bidder_public_id)
-        scores, text = _checked_card(target, answers, comment)
-    except DomainError:
-        return None
-    group_id = tickets.mark_used_by_phone(ticket_id, target.event_id)
-    if group_id is None:
-        return None
-    return _store(Voter(target.event_id, _ticket_key(ticket_id), group_id, ticket_id), target, scores, text)
-
-
-def _cast_in_one_statement(ticket_id: int, bidder_public_id: str, answers: Mapping[str, str | int | None],
-                           comment: str) -> int | None:
-    """PostgreSQL: mark the ticket used, upsert the card and raise the live version in one statement (one
-    round trip instead of three; the event row is locked by the last of them, as in ``_store``). No
-    card and no version when the ticket is refused: ``None``, nothing written.
-
-    In a request that has not used the database before (the card POST), the bidder's read and that
-    statement run in autocommit mode: the statement is a transaction of its own, so no BEGIN and no
-    COMMIT go to the server, and the event row, which every card of the evening locks, is held only while
-    the statement runs, not until a COMMIT sent one round trip later (under gevent a greenlet waits behind
-    the others before it sends it). The mode is switched on psycopg2's connection itself: SQLAlchemy's
-    ``isolation_level="AUTOCOMMIT"`` also sends a ``SET default_transaction_isolation`` when it switches on
-    and another when it switches back, two round trips for the two it saves. It is switched off again
-    before anything else runs, so the general way after a refusal writes in a transaction.
-    """
-    driver = None if db.session().in_transaction() else db.session.connection().connection.driver_connection
-    if driver is not None:
-        driver.autocommit = True
-    try:
-        target = card_target(bidder_public_id)
-        scores, text = _checked_card(target, answers, comment)
-        now = utcnow()
-        row = db.session.connection().execute(_ONE_STATEMENT, {
-            "ticket_id": ticket_id, "in_event": target.event_id, "now": now, "event": target.event_id,
-            "card_tender_id": target.tender_id, "card_bidder_id": target.bidder_id, "card_ticket_id": ticket_id,
-            "card_voter_key": _ticket_key(ticket_id), "card_channel": "phone", "card_scores": scores,
-            "card_comment": text, "card_comment_hidden": False, "card_created_at": now,
-            "card_updated_at": now}).first()
-    except DomainError:
-        return None
-    finally:
-        if driver is not None:
-            driver.autocommit = False
-    if row is None:
-        return None
-    changes.ballot_version_raised(target.event_id, row.version)
-    db.session.commit()
-    card_id: int = row.id
-    return card_id
-
-
-def _checked_card(target: CardTarget, answers: Mapping[str, str | int | None],
+def checked_card(target: CardTarget, answers: Mapping[str, str | int | None],
                   comment: str) -> tuple[dict[str, int | None], str]:
     """The scores and the comment to store, if the bidder's scoring is open and the card is valid."""
     if target.state is ScoringState.CLOSED or target.phase in (TenderPhase.REVEALED, TenderPhase.PUBLISHED):
@@ -364,43 +308,15 @@ def _upsert_card(voter: Voter, target: CardTarget, scores: dict[str, int | None]
     simultaneous one that committed first). Channel, ticket and group stay those of the first card."""
     now = utcnow()
     connection = db.session.connection()
-    card_id: int = connection.execute(_upsert_statement(connection.dialect.name), {
+    card_id: int = connection.execute(upsert_statement(connection.dialect.name), {
         "tender_id": target.tender_id, "bidder_id": target.bidder_id, "ticket_id": voter.ticket_id,
         "voter_key": voter.voter_key, "group_id": voter.group_id, "channel": "phone", "scores": scores,
         "comment": text, "comment_hidden": False, "created_at": now, "updated_at": now}).scalar_one()
     return card_id
 
 
-def _one_statement() -> sa.Select[Any]:
-    """``WITH ticket AS (UPDATE tickets … RETURNING group_id), card AS (INSERT INTO scorecards … SELECT …
-    FROM ticket ON CONFLICT … RETURNING id), version AS (UPDATE events … WHERE EXISTS (SELECT … FROM card)
-    RETURNING live_version) SELECT card.id, version.live_version``: each part runs only if the one before
-    it wrote, so the rows are locked in the usual order (ticket, card, event).
-
-    The card's parameters are named ``card_<column>``: a parameter named like a column of ``tickets`` or
-    ``events`` would be taken as a value to SET by the UPDATEs inside (SQLAlchemy compiles DML with the
-    parameter names as column keys)."""
-    table = Scorecard.__table__
-    ticket = tickets.USE_FOR_PHONE.cte("ticket")
-    given = ("tender_id", "bidder_id", "ticket_id", "voter_key", "channel", "scores", "comment", "comment_hidden",
-             "created_at", "updated_at")
-    insert = postgresql.insert(table).from_select(
-        [*given, "group_id"],
-        sa.select(*(sa.cast(sa.bindparam(f"card_{name}", type_=table.c[name].type), table.c[name].type)
-                    for name in given), ticket.c.group_id))
-    card = insert.on_conflict_do_update(
-        index_elements=[table.c.bidder_id, table.c.voter_key],
-        set_={"scores": insert.excluded.scores, "comment": insert.excluded.comment,
-              "updated_at": insert.excluded.updated_at}).returning(table.c.id).cte("card")
-    version = changes.RAISE_BALLOT.where(sa.exists(card.select())).cte("version")
-    return sa.select(card.c.id, version.c.live_version.label("version")).join_from(card, version, sa.true())
-
-
-_ONE_STATEMENT = _one_statement()
-
-
 @functools.cache
-def _upsert_statement(dialect: str) -> Any:
+def upsert_statement(dialect: str) -> Any:
     """Built once per database kind: building it costs more CPU than running it."""
     columns = ("tender_id", "bidder_id", "ticket_id", "voter_key", "group_id", "channel", "scores", "comment",
                "comment_hidden", "created_at", "updated_at")

@@ -104,7 +104,7 @@ _USE = (sa.update(_TICKETS).where(_TICKETS.c.id == sa.bindparam("ticket_id"), _T
 
 
 # check and mark in one statement: a ticket voided (or used on paper) a moment ago matches no row; the
-# card POST on PostgreSQL runs it inside its own single statement (``scorecards.cast_ticket_card``)
+# card POST runs it on the driver's cursor, on PostgreSQL inside a single statement (``card_post``)
 USE_FOR_PHONE = (sa.update(_TICKETS)
                   .where(_TICKETS.c.id == sa.bindparam("ticket_id"), _TICKETS.c.event_id == sa.bindparam("in_event"),
                          _TICKETS.c.status != TicketStatus.VOIDED,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Scorecard, Ticket, TicketStatus
-from app.services import accounts, evening, scorecards, tickets
+from app.services import accounts, card_post, evening, scorecards, tickets
 from app.services.errors import DomainError
 from tests.conftest import make_event
 from tests.tender_factories import answers, issue, make_tender, open_first
@@ -134,7 +134,7 @@ def test_the_ticket_card_stores_like_cast_scorecard_and_refuses_by_writing_nothi
     version = tender.event.live_version
     ticket_id = voter.ticket_id
     assert ticket_id is not None
-    card = db.session.get(Scorecard, scorecards.cast_ticket_card(ticket_id, first.public_id,
+    card = db.session.get(Scorecard, card_post.cast_ticket_card(ticket_id, first.public_id,
                                                                  answers(tender, "7", ""), " Prima "))
     assert (card.voter_key, card.group_id, card.ticket_id, card.channel, card.comment) == (
         voter.voter_key, voter.group_id, ticket_id, "phone", "Prima")
@@ -149,10 +149,10 @@ def test_the_ticket_card_stores_like_cast_scorecard_and_refuses_by_writing_nothi
                (ticket_id, other.bidders[0].public_id, answers(other, "7", "7"), ""),  # another event's bidder
                (10_000, first.public_id, answers(tender, "7", "7"), "")]  # no such ticket
     for arguments in refused:
-        assert scorecards.cast_ticket_card(*arguments) is None
+        assert card_post.cast_ticket_card(*arguments) is None
     tickets.void_ticket(tender.event, db.session.get(Ticket, other_voter.ticket_id).number, "host")
     assert other_voter.ticket_id is not None
-    assert scorecards.cast_ticket_card(other_voter.ticket_id, first.public_id, answers(tender, "7", "7")) is None
+    assert card_post.cast_ticket_card(other_voter.ticket_id, first.public_id, answers(tender, "7", "7")) is None
     db.session.rollback()
     assert _cards() == 1 and db.session.get(Ticket, other_voter.ticket_id).status is TicketStatus.VOIDED
     assert db.session.scalars(sa.select(Scorecard)).one().comment == "Prima"
@@ -177,17 +177,25 @@ def test_cards_after_a_reset_are_checked_against_the_new_criteria(app) -> None:
 
 
 def test_the_card_post_leaves_its_connection_in_transactions(app) -> None:
-    """On PostgreSQL the card POST reads and stores in autocommit mode when it is the request's first use
-    of the database; the mode is off again afterwards, whether the card was stored or refused."""
+    """On PostgreSQL the card POST reads and stores in autocommit mode on a pool connection of its own; every
+    connection goes back to the pool with the mode off, whether the card was stored or refused."""
     tender, [voter] = _setup(app)
     ticket_id, bidder = voter.ticket_id, tender.bidders[0].public_id
     wanted = answers(tender, "7", "7")
     assert ticket_id is not None
-    for bidder_id in (bidder, tender.bidders[1].public_id):  # stored, then refused (scoring not open)
-        db.session.remove()
-        with app.app_context():
-            scorecards.cast_ticket_card(ticket_id, bidder_id, wanted)
-            assert getattr(db.session.connection().connection.driver_connection, "autocommit", False) is False
+    returned: list[bool] = []
+
+    def checked_in(dbapi_connection, record) -> None:
+        returned.append(getattr(dbapi_connection, "autocommit", False) is True)
+
+    db.session.remove()
+    sa.event.listen(db.engine, "checkin", checked_in)
+    try:
+        for bidder_id in (bidder, tender.bidders[1].public_id):  # stored, then refused (scoring not open)
+            assert (card_post.cast_ticket_card(ticket_id, bidder_id, wanted) is None) == (bidder_id != bidder)
+    finally:
+        sa.event.remove(db.engine, "checkin", checked_in)
+    assert returned and set(returned) == {False}
     assert _cards() == 1
 
 
@@ -225,7 +233,7 @@ def test_200_simultaneous_submissions_of_one_card_store_exactly_one(app, way) ->
                     scorecards.cast_scorecard(voter, bidder, wanted, f"kaart {index % 7}")
                 else:
                     assert voter.ticket_id is not None
-                    assert scorecards.cast_ticket_card(voter.ticket_id, bidder, wanted, f"kaart {index % 7}")
+                    assert card_post.cast_ticket_card(voter.ticket_id, bidder, wanted, f"kaart {index % 7}")
             except BaseException as error:  # noqa: BLE001 - collected and asserted below
                 failures.append(error)
             finally:

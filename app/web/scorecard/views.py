@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from app.extensions import db
 from app.messages import message_for
 from app.models import Bidder, Event, ScoringState, Ticket
-from app.services import scorecards
+from app.services import card_post, scorecards
 from app.services.errors import DomainError, Gone
 from app.services.scorecards import CardRefused, Voter
 from app.services.tender import criteria_of, scale_of, tender_for_event, weight_percentages
@@ -111,7 +111,7 @@ def _stored_for_ticket(bidder_id: str) -> bool:
     if not isinstance(ticket_id, int):
         return False
     form = request.form
-    return scorecards.cast_ticket_card(ticket_id, bidder_id, answers_from(form), form.get("comment", "")) is not None
+    return card_post.cast_ticket_card(ticket_id, bidder_id, answers_from(form), form.get("comment", "")) is not None
 
 
 def _store_card(voter: Voter, bidder_id: str) -> Response | tuple[str, int]:
