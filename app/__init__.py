@@ -36,7 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from app import cli, database, errors, i18n, security
     from app.extensions import csrf, db, login, migrate
-    from app.services import live_bus
+    from app.services import live_bus, live_raise
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     live_bus.init_app(app)
+    live_raise.init_app(app)
 
     from app.web import bench_endpoint, register_blueprints
 

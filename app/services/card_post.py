@@ -9,9 +9,11 @@ connection is back in the pool.
 * SQLite: the bidder's row, then the ticket, the card's upsert and the event's live version in one
   transaction. The write lock is held from the ticket's UPDATE to the commit, with no Python work of
   SQLAlchemy's in between, so the other worker process waits for it less.
-* PostgreSQL: the bidder's row, then one statement with CTEs that marks the ticket, upserts the card and
-  raises the version, in autocommit mode: two round trips, no BEGIN and no COMMIT, and the event row,
-  which every card of the evening locks, is held only while that statement runs.
+* PostgreSQL: the bidder's row, then one statement with CTEs that marks the ticket and upserts the card,
+  in autocommit mode: two round trips, no BEGIN and no COMMIT. It does not touch the event row, which
+  every card of the evening would lock in turn: the live version is raised after the commit, for many
+  cards at once (``live_raise``); the statement only stamps the event's first ballot while that is
+  still empty (an UPDATE that matches no row locks none).
 
 Every refusal (the ticket, the bidder's state, an answer, the comment) returns ``None`` with nothing
 written; the view then takes the general way, which explains the refusal in its usual order.
@@ -31,7 +33,7 @@ from sqlalchemy.orm.util import identity_key
 from app.extensions import db
 from app.models import Event, Scorecard
 from app.models.clock import utcnow
-from app.services import changes, live_bus, scorecards, tickets
+from app.services import changes, live_bus, live_raise, scorecards, tickets
 from app.services.driver_sql import DriverStatement
 from app.services.errors import DomainError
 
@@ -88,8 +90,8 @@ def cast_ticket_card(ticket_id: int, bidder_public_id: str, answers: Mapping[str
         connection.close()
     if stored is None:
         return None
+    _committed(target.event_id, stored[1] if statements.one_statement is None else None)
     card_id: int = stored[0]
-    _committed(target.event_id, stored[1])
     return card_id
 
 
@@ -107,14 +109,17 @@ def _in_one_transaction(connection: Any, cursor: Any, statements: _Statements,
     return card[0], version[0]
 
 
-def _committed(event_id: int, version: int) -> None:
+def _committed(event_id: int, version: int | None) -> None:
     """What the Session's commit does for a command's live version (``changes``), for a card written on a
     connection of its own: a loaded event is refreshed when next read, and the version goes to the
-    screens."""
+    screens; without one (PostgreSQL) the version is raised now, by this process's raiser."""
     event = db.session.identity_map.get(identity_key(Event, event_id))
     if event is not None:
         db.session.expire(event, ["live_version", "first_ballot_at"])
-    live_bus.hub().publish({event_id: version})
+    if version is None:
+        live_raise.raiser().soon(event_id)
+    else:
+        live_bus.hub().publish({event_id: version})
 
 
 def _statements(dialect: Dialect) -> _Statements:
@@ -134,14 +139,15 @@ def _statements(dialect: Dialect) -> _Statements:
 
 def _one_statement() -> sa.Select[Any]:
     """``WITH ticket AS (UPDATE tickets … RETURNING group_id), card AS (INSERT INTO scorecards … SELECT …
-    FROM ticket ON CONFLICT … RETURNING id), version AS (UPDATE events … WHERE EXISTS (SELECT … FROM card)
-    RETURNING live_version) SELECT card.id, version.live_version``: each part runs only if the one before
-    it wrote, so the rows are locked in the usual order (ticket, card, event).
+    FROM ticket ON CONFLICT … RETURNING id), first AS (UPDATE events SET first_ballot_at … WHERE
+    first_ballot_at IS NULL AND EXISTS (SELECT … FROM card)) SELECT card.id``: each part runs only if the
+    one before it wrote, so the rows are locked in the usual order (ticket, card, event).
 
     The card's parameters are named ``card_<column>``: a parameter named like a column of ``tickets`` or
     ``events`` would be taken as a value to SET by the UPDATEs inside (SQLAlchemy compiles DML with the
     parameter names as column keys)."""
     table = Scorecard.__table__
+    events = Event.__table__
     ticket = tickets.USE_FOR_PHONE.cte("ticket")
     given = ("tender_id", "bidder_id", "ticket_id", "voter_key", "channel", "scores", "comment", "comment_hidden",
              "created_at", "updated_at")
@@ -153,5 +159,8 @@ def _one_statement() -> sa.Select[Any]:
         index_elements=[table.c.bidder_id, table.c.voter_key],
         set_={"scores": insert.excluded.scores, "comment": insert.excluded.comment,
               "updated_at": insert.excluded.updated_at}).returning(table.c.id).cte("card")
-    version = changes.RAISE_BALLOT.where(sa.exists(card.select())).cte("version")
-    return sa.select(card.c.id, version.c.live_version.label("version")).join_from(card, version, sa.true())
+    first = (sa.update(events)
+             .where(events.c.id == sa.bindparam("event"), events.c.first_ballot_at.is_(None),
+                    sa.exists(card.select()))
+             .values(first_ballot_at=sa.bindparam("now")).cte("first"))
+    return sa.select(card.c.id).add_cte(first)

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Scorecard, Ticket, TicketStatus
 from app.services import accounts, card_post, evening, scorecards, tickets
 from app.services.errors import DomainError
+from app.services.live_bus import hub
 from tests.conftest import make_event
 from tests.tender_factories import answers, issue, make_tender, open_first
 
@@ -138,6 +139,8 @@ def test_the_ticket_card_stores_like_cast_scorecard_and_refuses_by_writing_nothi
                                                                  answers(tender, "7", ""), " Prima "))
     assert (card.voter_key, card.group_id, card.ticket_id, card.channel, card.comment) == (
         voter.voter_key, voter.group_id, ticket_id, "phone", "Prima")
+    assert hub().wait(tender.event.id, version, timeout=10) == version + 1  # PostgreSQL: raised after the commit
+    db.session.expire(tender.event)
     assert tender.event.live_version == version + 1 and tender.event.first_ballot_at is not None
     assert db.session.get(Ticket, ticket_id).status is TicketStatus.USED
     other = make_tender(make_event(accounts.user_by_email("host@buurt.test"), title="Andere avond"))
