@@ -3,6 +3,8 @@ pass), and the exact prices and money left of a run whose selections are known."
 
 from __future__ import annotations
 
+import math
+import operator
 from bisect import bisect_left, insort
 from collections import defaultdict
 from fractions import Fraction
@@ -10,7 +12,7 @@ from fractions import Fraction
 import numpy as np
 
 from app.domain.budget.equal_shares.prepared import MesRun, Prepared
-from app.domain.budget.equal_shares.rounds import Round, decided_run, limit_arrays
+from app.domain.budget.equal_shares.rounds import Round, commuting, decided_run, limit_arrays, without_commuting
 
 Entries = dict[tuple[int, int], int]
 
@@ -70,7 +72,7 @@ class ExactRun:
     def result(self) -> MesRun:
         prep = self.prep
         alive = self.alive
-        bounds: list[Fraction] = []
+        bounds: list[list[tuple[int, Fraction]]] = []
         while True:
             snapshot = np.array(self.group_class, dtype=np.int64), len(self.money)
             limits: list[tuple[int, Fraction]] = []
@@ -90,7 +92,7 @@ class ExactRun:
             alive.difference_update(dropped)
             if not scores:
                 self.rounds.append(Round(None, tuple(dropped), limit_arrays(limits), *snapshot, (), None, False))
-                bounds.extend(limit for _, limit in limits)
+                bounds.append(limits)
                 break
             best = min(scores)
             best_factor, chosen = best[0], best[1]
@@ -104,8 +106,11 @@ class ExactRun:
             self.rounds.append(
                 Round(chosen, tuple(dropped), limit_arrays(limits), *snapshot, splits, best_factor, best_plain)
             )
-            bounds.extend(limit for _, limit in limits)
-        return decided_run(prep, self.b, self.winners, min(bounds, default=None))
+            bounds.append(limits)
+        skips = commuting(prep, self.rounds)
+        self.rounds = without_commuting(self.rounds, skips)
+        kept = (limit for limits, skip in zip(bounds, skips, strict=True) for q, limit in limits if q not in skip)
+        return decided_run(prep, self.b, self.winners, min(kept, default=None))
 
     def fund(self, chosen: int, rho: Fraction, slope_step: Fraction) -> tuple[tuple[int, int], ...]:
         """Charge the supporters of ``chosen`` and move them to new classes in every live project's index.
@@ -152,13 +157,18 @@ class ExactRun:
 
 
 def replay_exact(prep: Prepared, run: MesRun) -> MesRun:
-    """The same run with exact prices and money left, replaying its known selections in fractions.
+    """The same run with exact prices and money left, replaying its known selections exactly.
 
     Voters are kept in classes (same payments so far), grouped with numpy; only the winner's supporter
-    classes are priced, each in fractions (``_exact_price``), and each (class, weight) bucket of them
-    becomes a new class with its money in fractions (and as a float, to order the next walks)."""
+    classes are priced (``_exact_price``), and each (class, weight) bucket of them becomes a new class.
+    A class's money is an integer numerator over the denominator of the round that made it (each round's
+    denominator is a multiple of the one before), not a ``Fraction``: the sums over thousands of classes
+    are then integer sums, about ten times faster, with one ``Fraction`` per price and per project left
+    (and a float per class, to order the next walks)."""
     index = {project_id: j for j, project_id in enumerate(prep.ids)}
-    money: list[Fraction] = [Fraction(run.per_voter_budget)]
+    numerators: list[int] = [run.per_voter_budget]
+    made_in: list[int] = [0]  # the round whose denominator a class's numerator is over
+    denominators: list[int] = [1]
     approximate = np.zeros(1 + sum(len(prep.supporters[index[p]]) for p in run.winners))  # >= classes made
     approximate[0] = run.per_voter_budget
     group_class = np.zeros(len(prep.ballots), dtype=np.int64)
@@ -171,24 +181,31 @@ def replay_exact(prep: Prepared, run: MesRun) -> MesRun:
         packed, where = np.unique(group_class[groups] * span + weights, return_inverse=True)
         classes, bucket_weights = packed // span, packed % span
         counts = np.bincount(where, voters).round().astype(np.int64)
-        rho = _exact_price(prep, j, money, approximate[classes] / bucket_weights, classes, bucket_weights, counts)
+        denominator = denominators[-1]
+        held = _over(denominator, classes.tolist(), numerators, made_in, denominators)
+        rho = _exact_price(prep, j, held, denominator, approximate[classes] / bucket_weights, bucket_weights, counts)
         rhos.append(rho)
         done.add(j)
-        first = len(money)
-        for c, w in zip(classes.tolist(), bucket_weights.tolist(), strict=True):
-            pay = rho * w
-            left = money[c] - pay
-            money.append(left if left > 0 else Fraction(0))
-        approximate[first : len(money)] = [float(value) for value in money[first:]]
+        new_denominator = math.lcm(denominator, rho.denominator)
+        scale, price = new_denominator // denominator, rho.numerator * (new_denominator // rho.denominator)
+        first = len(numerators)
+        for money, w in zip(held, bucket_weights.tolist(), strict=True):
+            numerators.append(max(0, money * scale - price * w))
+        made_in.extend([len(denominators)] * (len(numerators) - first))
+        denominators.append(new_denominator)
+        approximate[first : len(numerators)] = [value / new_denominator for value in numerators[first:]]
         group_class[groups] = first + where
+    final = denominators[-1]
     money_left: dict[str, Fraction] = {}
     for j in range(len(prep.ids)):
         if j in done:
             continue
         groups, _, voters = prep.supporter_arrays[j]
-        held = np.bincount(group_class[groups], voters).round().astype(np.int64)
-        owners = np.flatnonzero(held).tolist()
-        money_left[prep.ids[j]] = sum((int(held[c]) * money[c] for c in owners if money[c]), Fraction(0))
+        held_by_class = np.bincount(group_class[groups], voters).round().astype(np.int64)
+        owners = np.flatnonzero(held_by_class).tolist()
+        left = _over(final, owners, numerators, made_in, denominators)
+        total = sum(map(operator.mul, held_by_class[owners].tolist(), left))
+        money_left[prep.ids[j]] = Fraction(total, final)
     return MesRun(
         per_voter_budget=run.per_voter_budget,
         winners=run.winners,
@@ -199,22 +216,37 @@ def replay_exact(prep: Prepared, run: MesRun) -> MesRun:
     )
 
 
+def _over(denominator: int, classes: list[int], numerators: list[int], made_in: list[int],
+          denominators: list[int]) -> list[int]:
+    """The money of ``classes`` as numerators over ``denominator`` (a multiple of every class's own)."""
+    scales: dict[int, int] = {}
+    held = []
+    for c in classes:
+        k = made_in[c]
+        scale = scales.get(k)
+        if scale is None:
+            scale = scales[k] = denominator // denominators[k]
+        held.append(numerators[c] * scale)
+    return held
+
+
 def _exact_price(
     prep: Prepared,
     j: int,
-    money: list[Fraction],
+    held: list[int],
+    denominator: int,
     ratios: np.ndarray,
-    classes: np.ndarray,
     weights: np.ndarray,
     counts: np.ndarray,
 ) -> Fraction:
-    """Project ``j``'s exact price from its supporter buckets (class, weight, voters).
+    """Project ``j``'s exact price from its supporter buckets: money (numerators ``held`` over
+    ``denominator``), weight and voters.
 
     The poor buckets are exactly those whose money per unit of weight is below the price (see
     ``ExactRun.price``). They are guessed from the float ``ratios`` (a walk in their order), the price
-    follows from them in fractions, and the guess is checked: exactly for the buckets whose float ratio
-    is within a relative ``1e-9`` of the price, by the floats for the others (their ratios are correctly
-    rounded, far closer than that). A failed check sorts all buckets in fractions instead."""
+    follows from them exactly, and the guess is checked: exactly for the buckets whose float ratio is
+    within a relative ``1e-9`` of the price, by the floats for the others (their ratios are correctly
+    rounded, far closer than that). A failed check sorts all buckets exactly instead."""
     cost, total = prep.costs[j], prep.weight_totals[j]
     order = ratios.argsort()
     paid = (ratios * weights * counts)[order]
@@ -222,25 +254,28 @@ def _exact_price(
     gap = ratios[order] * (total - (weight.cumsum() - weight)) - (cost - (paid.cumsum() - paid))
     stop = int((gap >= 0).argmax()) if (gap >= 0).any() else len(order)
     poor = order[:stop]
-    c_list, w_list, n_list = classes.tolist(), weights.tolist(), counts.tolist()
-    left_cost = Fraction(cost) - sum((n_list[k] * money[c_list[k]] for k in poor.tolist()), Fraction(0))
+    w_list, n_list = weights.tolist(), counts.tolist()
+    left_cost = cost * denominator - sum(n_list[k] * held[k] for k in poor.tolist())  # over ``denominator``
     rich_weight = total - int((weights[poor] * counts[poor]).sum())
     if rich_weight > 0:
-        rho = left_cost / rich_weight
+        rho = Fraction(left_cost, denominator * rich_weight)
         estimate = float(rho)
         is_poor = np.zeros(len(order), dtype=bool)
         is_poor[poor] = True
         near = np.abs(ratios - estimate) <= 1e-9 * estimate
         clear = (ratios < estimate) == is_poor
+        # money < rho * w, with money = held / denominator
         if all(
-            (money[c_list[k]] < rho * w_list[k]) == is_poor[k] for k in np.flatnonzero(near).tolist()
+            (held[k] * rho.denominator < rho.numerator * w_list[k] * denominator) == is_poor[k]
+            for k in np.flatnonzero(near).tolist()
         ) and clear[~near].all():
             return rho
-    entries = sorted((money[c] / w, c, w, n) for c, w, n in zip(c_list, w_list, n_list, strict=True))
-    left_cost, rich_weight = Fraction(cost), total
-    for ratio, c, w, n in entries:
-        if ratio * rich_weight >= left_cost:
+    entries = sorted((Fraction(h, denominator * w), h, w, n) for h, w, n in zip(held, w_list, n_list, strict=True))
+    left = Fraction(cost)
+    rich_weight = total
+    for ratio, h, w, n in entries:
+        if ratio * rich_weight >= left:
             break
-        left_cost -= n * money[c]
+        left -= Fraction(n * h, denominator)
         rich_weight -= n * w
-    return left_cost / rich_weight
+    return left / rich_weight
