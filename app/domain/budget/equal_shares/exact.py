@@ -35,7 +35,7 @@ class ExactRun:
         self.order: list[list[tuple[Fraction, int, int]]] = [[] for _ in range(n)]
         self.total_money: list[Fraction] = [Fraction(0)] * n
         self.total_slope: list[Fraction] = [Fraction(0)] * n
-        self.group_class = [0] * len(prep.ballots)
+        self.group_class = [0] * prep.n_groups
         self.entries: list[Entries] = [{} for _ in range(n)]
         for j, sup in enumerate(prep.supporters):
             entries = self.entries[j]
@@ -171,7 +171,7 @@ def replay_exact(prep: Prepared, run: MesRun) -> MesRun:
     denominators: list[int] = [1]
     approximate = np.zeros(1 + sum(len(prep.supporters[index[p]]) for p in run.winners))  # >= classes made
     approximate[0] = run.per_voter_budget
-    group_class = np.zeros(len(prep.ballots), dtype=np.int64)
+    group_class = np.zeros(prep.n_groups, dtype=np.int64)
     span = prep.weight_span
     rhos: list[Fraction] = []
     done: set[int] = set()

@@ -38,12 +38,12 @@ class FloatRun:
         self.alive = set(range(len(prep.ids)))
         self.winners: list[int] = []
         self.rounds: list[Round] = []
-        capacity = max(classes, 2 * len(prep.ballots) + 1)
+        capacity = max(classes, 2 * prep.n_groups + 1)
         self.m = np.zeros(capacity)
         self.s = np.zeros(capacity)
         self.m[0], self.s[0] = b, 1.0
         self.classes = 1
-        self.group_class = np.zeros(len(prep.ballots), dtype=np.int64)
+        self.group_class = np.zeros(prep.n_groups, dtype=np.int64)
 
     def take_over(self, past: Round) -> None:
         """Start deciding at ``past``'s round, with the money the replay computed up to it."""

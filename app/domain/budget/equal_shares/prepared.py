@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 
@@ -32,37 +32,55 @@ class MesRun:
 @dataclass(frozen=True)
 class Prepared:
     """Identical ballots merged into *groups* (they always hold the same money), candidates indexed in id
-    order. ``ballots[g]`` and ``supporters[j]`` are ``(project, weight)`` and ``(group, weight)`` pairs."""
+    order. Every (group, project) pair with its weight, twice: ``entries`` by group, then project, and
+    ``table`` by project, then group (each as ``(groups, projects, weights)`` arrays). ``ballots[g]`` and
+    ``supporters[j]`` are the same pairs as ``(project, weight)`` and ``(group, weight)`` tuples, made on
+    first use (only the exact run walks them)."""
 
     ids: tuple[str, ...]
     costs: tuple[int, ...]
     weight_totals: tuple[int, ...]
     multiplicity: tuple[int, ...]
-    ballots: tuple[tuple[tuple[int, int], ...], ...]
-    supporters: tuple[tuple[tuple[int, int], ...], ...]
+    entries: tuple[np.ndarray, np.ndarray, np.ndarray]
+    table: tuple[np.ndarray, np.ndarray, np.ndarray]
     n_voters: int
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.multiplicity)
+
+    @cached_property
+    def ballots(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        groups, projects, weights = self.entries
+        return _split(groups, projects, weights, self.n_groups)
+
+    @cached_property
+    def supporters(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        groups, projects, weights = self.table
+        return _split(projects, groups, weights, len(self.ids))
+
+    @cached_property
+    def _project_bounds(self) -> list[int]:
+        bounds: list[int] = np.searchsorted(self.table[1], np.arange(len(self.ids) + 1)).tolist()
+        return bounds
 
     @cached_property
     def supporter_arrays(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
         """Per project, its supporters as arrays (groups, weights, voters), for the replay."""
+        groups, _, weights = self.table
+        voters = np.array(self.multiplicity, dtype=np.float64)[groups]
+        bounds = self._project_bounds
         return tuple(
-            (
-                np.array([g for g, _ in sup], dtype=np.int64),
-                np.array([w for _, w in sup], dtype=np.int64),
-                np.array([self.multiplicity[g] for g, _ in sup], dtype=np.float64),
-            )
-            for sup in self.supporters
+            (groups[start:end], weights[start:end], voters[start:end])
+            for start, end in zip(bounds[:-1], bounds[1:], strict=True)
         )
 
     @cached_property
     def support_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every (project, supporter group) pair as four flat arrays, by project: projects, groups,
         weights and voters (the group's multiplicity), the last two as floats."""
-        projects = np.repeat(np.arange(len(self.ids), dtype=np.int64), [len(sup) for sup in self.supporters])
-        if not len(projects):
-            empty = np.zeros(0)
-            return projects, projects.copy(), empty, empty.copy()
-        groups, weights, voters = (np.concatenate(parts) for parts in zip(*self.supporter_arrays, strict=True))
+        groups, projects, weights = self.table
+        voters = np.array(self.multiplicity, dtype=np.float64)[groups]
         return projects, groups, weights.astype(np.float64), voters
 
     @cached_property
@@ -80,7 +98,7 @@ class Prepared:
         row = self._overlap_rows.get(j)
         if row is None:
             projects, groups, _, _ = self.support_table
-            supports = np.zeros(len(self.ballots), dtype=bool)
+            supports = np.zeros(self.n_groups, dtype=bool)
             supports[self.supporter_arrays[j][0]] = True
             row = np.zeros(len(self.ids), dtype=bool)
             row[projects[supports[groups]]] = True
@@ -94,33 +112,70 @@ class Prepared:
     @cached_property
     def weight_span(self) -> int:
         """One more than the largest weight, to pack ``(class, weight)`` into one integer."""
-        return 1 + max((w for sup in self.supporters for _, w in sup), default=0)
+        weights = self.table[2]
+        return 1 + int(weights.max()) if len(weights) else 1
 
 
 def prepare(instance: Instance) -> Prepared:
-    """Index an instance once for many runs."""
-    support = instance.support()
-    ids = tuple(sorted(p for p, cost in instance.costs.items() if cost > 0 and support[p] > 0))
-    index = {project_id: j for j, project_id in enumerate(ids)}
-    counts: dict[tuple[tuple[int, int], ...], int] = defaultdict(int)
-    for ballot in instance.ballots:
-        key = tuple(sorted((index[p], w) for p, w in ballot.items() if p in index))
-        if key:
+    """Index an instance once for many runs, with numpy: every ballot's (project, weight) pairs in one
+    flat table, identical ballots found by their sorted pairs' bytes. Groups are numbered in the order
+    of their first ballot."""
+    ballots = instance.ballots
+    names = list(instance.costs)
+    code = {project_id: k for k, project_id in enumerate(names)}
+    lengths = np.fromiter(map(len, ballots), dtype=np.int64, count=len(ballots))
+    total = int(lengths.sum())
+    voter = np.repeat(np.arange(len(ballots), dtype=np.int64), lengths)
+    named = np.fromiter(map(code.__getitem__, chain.from_iterable(ballots)), dtype=np.int64, count=total)
+    weight = np.fromiter(chain.from_iterable(b.values() for b in ballots), dtype=np.int64, count=total)
+    support = np.bincount(named, weight, minlength=len(names))
+    ids = tuple(sorted(p for k, p in enumerate(names) if instance.costs[p] > 0 and support[k] > 0))
+    position = np.full(len(names), -1, dtype=np.int64)
+    position[[code[p] for p in ids]] = np.arange(len(ids))
+    project = position[named]
+    kept = project >= 0
+    voter, project, weight = voter[kept], project[kept], weight[kept]
+    order = np.lexsort((project, voter))
+    voter, project, weight = voter[order], project[order], weight[order]
+    span = 1 + int(weight.max()) if len(weight) else 1
+    packed = (project * span + weight).tobytes()
+    starts = np.searchsorted(voter, np.arange(len(ballots) + 1)).tolist()
+    counts: dict[bytes, int] = {}
+    first_voter: dict[bytes, int] = {}
+    for v, (start, end) in enumerate(zip(starts[:-1], starts[1:], strict=True)):
+        if start == end:
+            continue
+        key = packed[8 * start : 8 * end]
+        if key in counts:
             counts[key] += 1
-    ballots = tuple(counts)
+        else:
+            counts[key] = 1
+            first_voter[key] = v
+    group_of_voter = np.full(len(ballots), -1, dtype=np.int64)
+    group_of_voter[list(first_voter.values())] = np.arange(len(first_voter))
+    group = group_of_voter[voter]
+    first = group >= 0
+    entries = group[first], project[first], weight[first]
     multiplicity = tuple(counts.values())
-    supporters: list[list[tuple[int, int]]] = [[] for _ in ids]
-    weight_totals = [0] * len(ids)
-    for g, ballot_key in enumerate(ballots):
-        for j, w in ballot_key:
-            supporters[j].append((g, w))
-            weight_totals[j] += multiplicity[g] * w
+    by_project = np.lexsort((entries[0], entries[1]))
+    table = entries[0][by_project], entries[1][by_project], entries[2][by_project]
+    totals = np.bincount(entries[1], entries[2] * np.array(multiplicity, dtype=np.int64)[entries[0]],
+                         minlength=len(ids))
     return Prepared(
         ids=ids,
         costs=tuple(instance.costs[p] for p in ids),
-        weight_totals=tuple(weight_totals),
+        weight_totals=tuple(int(t) for t in totals),
         multiplicity=multiplicity,
-        ballots=ballots,
-        supporters=tuple(tuple(s) for s in supporters),
-        n_voters=len(instance.ballots),
+        entries=entries,
+        table=table,
+        n_voters=len(ballots),
     )
+
+
+def _split(
+    keys: np.ndarray, others: np.ndarray, weights: np.ndarray, n: int
+) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """``(other, weight)`` pairs per key ``0 .. n - 1``, for ``keys`` in ascending order."""
+    bounds = np.searchsorted(keys, np.arange(n + 1)).tolist()
+    pairs = list(zip(others.tolist(), weights.tolist(), strict=True))
+    return tuple(tuple(pairs[start:end]) for start, end in zip(bounds[:-1], bounds[1:], strict=True))
