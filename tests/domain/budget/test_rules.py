@@ -12,6 +12,7 @@ import pytest
 
 from app.domain.budget import Instance, greedy, instance_from_election, mes, mes_greedy, parse_pb, tally
 from app.domain.budget.equal_shares import add1_completion, decide, mes_run, prepare, prove
+from app.domain.budget.equal_shares.float_run import FloatRun
 from app.domain.budget.outcome import NotFundedReason
 
 PB_DIR = Path("/work/shared/pabulib")
@@ -114,6 +115,24 @@ def test_exact_and_float_runs_agree() -> None:
     for budget in (1190, 1500, 2033, 2034):
         fast, exact = mes_run(instance, budget), mes_run(instance, budget, exact=True)
         assert fast.winners == exact.winners and fast.rhos == exact.rhos
+
+
+def test_sums_of_untouched_or_emptied_supporters_count_as_exact() -> None:
+    # A tie of such a sum with a cost is a real one (e.g. three voters holding exactly 3 x 10 for a cost of
+    # 30), which the float pass may decide without an exact rerun; after a price is paid in part, not.
+    instance = Instance(budget=0, costs={"a": 30, "b": 25, "c": 10},
+                        ballots=({"a": 1}, {"a": 1, "b": 1}, {"a": 1}, {"b": 1, "c": 1}, {"b": 1}))
+    prep = prepare(instance)
+    run = FloatRun(prep, 10)
+    projects, groups, _, _ = prep.support_table
+    assert run.held_exactly(projects, run.group_class[groups], len(prep.ids)).all()
+    run.fund(prep.ids.index("b"), 25 / 3, 0.0)  # b's three supporters pay 8.33 each, from 10
+    exact = dict(zip(prep.ids, run.held_exactly(projects, run.group_class[groups], len(prep.ids)), strict=True))
+    assert exact == {"a": False, "b": False, "c": False}
+    run = FloatRun(prep, 5)
+    run.fund(prep.ids.index("b"), 25 / 3, 0.0)  # now every supporter of b pays all 5 it has
+    exact = dict(zip(prep.ids, run.held_exactly(projects, run.group_class[groups], len(prep.ids)), strict=True))
+    assert exact == {"a": True, "b": True, "c": True}
 
 
 def example() -> Instance:

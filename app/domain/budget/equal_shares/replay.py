@@ -169,7 +169,8 @@ def _verify(
         costs = prep.cost_array[ordered]
         held, slopes = segment_sums(segments, len(ordered), voters * m[classes], voters * s[classes])
         shortfalls = costs - held
-        if (np.abs(shortfalls) <= TOLERANCE * costs).any():
+        near = np.abs(shortfalls) <= TOLERANCE * costs
+        if near.any() and not run.held_exactly(segments, classes, len(ordered))[near].all():
             run.close = True
         for q, shortfall, total_slope in zip(ordered, shortfalls.tolist(), slopes.tolist(), strict=True):
             if shortfall <= 0:
@@ -226,6 +227,7 @@ def _verify(
         run.close = True
     new = slice(past.classes, past.classes + len(old))
     m[new] = np.where(old_money < pay, 0.0, old_money - pay)
+    run.whole[new] = old_money < pay
     s[new] = s[old] + weights * slope_step
     return fresh, short, best_factor, best_plain, promotion
 
