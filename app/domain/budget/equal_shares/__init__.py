@@ -22,8 +22,7 @@ candidate gets funded and fits, no later ``b`` can overspend, and that outcome i
 
 Jumping instead of stepping. Stepping one unit at a time is too slow (Budapest 2024 starts at 34,551 HUF
 per voter). A run at ``b`` also returns a bound ``D`` such that every run at ``b'`` in ``[b, b + D)``
-makes the same selections in the same order (but see "Purchases that commute" below), so the
-completion jumps straight to ``b + ceil(D)``. The
+makes the same selections in the same order, so the completion jumps straight to ``b + ceil(D)``. The
 argument, for a fixed selection sequence replayed at ``b' = b + d``:
 
 1. Budgets only grow: by induction over rounds, each voter has at least as much left at ``b'`` as at
@@ -43,19 +42,6 @@ argument, for a fixed selection sequence replayed at ``b' = b + d``:
 
 Funded projects are the same for every ``b`` in the interval, so one run per interval decides the
 completion exactly as stepping would; the tests compare both on small files and random instances.
-
-Purchases that commute. The completion needs the *set* of funded projects (and what it costs), not
-their order. Let ``q`` be bought in round ``t2`` and share no supporter with the winners of rounds
-``t .. t2 - 1``. Whether ``q`` beats round ``t``'s winner does not change that set: if it does, ``q``
-is bought first at the price it would pay in round ``t2`` (its supporters' money is the same there),
-the winners in between keep their prices (no common supporter), and every other project only has less
-money, so loses as before; from round ``t2`` on the money is what the run's own order gives. (Induction
-over the rounds, with the set of purchases moved up so far: each of them shares no supporter with the
-winners up to its own round, nor with another moved up.) So ``q``'s limit in rounds ``t .. t2 - 1`` is
-left out of ``D`` (``rounds.commuting``); a run replayed or proven in the previous order funds the same
-projects in an order that may differ by such swaps, and the completion decides its final run afresh
-for the order and the exact prices. Where ballots are short (Toulouse 2024: voters choose few of 183
-projects) this spares many runs whose only news was two such purchases changing places.
 
 Reusing a prefix. The bound is kept per round and per project (``Round.limits``: project ``q`` cannot
 beat round ``k``'s winner, or stays unaffordable, for ``d`` below its limit, given the same earlier

@@ -89,7 +89,7 @@ def add1_completion(instance: Instance, *, step_by_one: bool = False) -> Complet
     interval, cap, retry_from = 2, 2**62, b
     while True:
         if run.stable_for is None or len(run.winners) == candidates:
-            return Completion(mes_run(prep, b), None, runs + 1)
+            return Completion(replay_exact(prep, run), None, runs)
         step = 1 if step_by_one else max(1, math.ceil(run.stable_for))
         proven = None
         while not step_by_one and b >= retry_from and interval > step and proven is None:
@@ -108,6 +108,10 @@ def add1_completion(instance: Instance, *, step_by_one: bool = False) -> Complet
         following, following_rounds = decide(prep, b + step, rounds, step)
         runs += 1
         if following.spent > instance.budget:
-            return Completion(mes_run(prep, b + step - 1), b + step, runs + 1)
+            last = b + step - 1
+            if last != b:
+                run, _ = decide(prep, last, rounds, last - b)
+                runs += 1
+            return Completion(replay_exact(prep, run), b + step, runs)
         run, rounds, b = following, following_rounds, b + step
         interval = max(interval, 2)

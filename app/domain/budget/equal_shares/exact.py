@@ -12,7 +12,7 @@ from fractions import Fraction
 import numpy as np
 
 from app.domain.budget.equal_shares.prepared import MesRun, Prepared
-from app.domain.budget.equal_shares.rounds import Round, commuting, decided_run, limit_arrays, without_commuting
+from app.domain.budget.equal_shares.rounds import Round, decided_run, limit_arrays
 
 Entries = dict[tuple[int, int], int]
 
@@ -72,7 +72,7 @@ class ExactRun:
     def result(self) -> MesRun:
         prep = self.prep
         alive = self.alive
-        bounds: list[list[tuple[int, Fraction]]] = []
+        bounds: list[Fraction] = []
         while True:
             snapshot = np.array(self.group_class, dtype=np.int64), len(self.money)
             limits: list[tuple[int, Fraction]] = []
@@ -92,7 +92,7 @@ class ExactRun:
             alive.difference_update(dropped)
             if not scores:
                 self.rounds.append(Round(None, tuple(dropped), limit_arrays(limits), *snapshot, (), None, False))
-                bounds.append(limits)
+                bounds.extend(limit for _, limit in limits)
                 break
             best = min(scores)
             best_factor, chosen = best[0], best[1]
@@ -106,11 +106,8 @@ class ExactRun:
             self.rounds.append(
                 Round(chosen, tuple(dropped), limit_arrays(limits), *snapshot, splits, best_factor, best_plain)
             )
-            bounds.append(limits)
-        skips = commuting(prep, self.rounds)
-        self.rounds = without_commuting(self.rounds, skips)
-        kept = (limit for limits, skip in zip(bounds, skips, strict=True) for q, limit in limits if q not in skip)
-        return decided_run(prep, self.b, self.winners, min(kept, default=None))
+            bounds.extend(limit for _, limit in limits)
+        return decided_run(prep, self.b, self.winners, min(bounds, default=None))
 
     def fund(self, chosen: int, rho: Fraction, slope_step: Fraction) -> tuple[tuple[int, int], ...]:
         """Charge the supporters of ``chosen`` and move them to new classes in every live project's index.

@@ -12,14 +12,7 @@ import numpy as np
 
 from app.domain.budget.equal_shares.prepared import MesRun, Prepared
 from app.domain.budget.equal_shares.pricing import Prices, segment_sums
-from app.domain.budget.equal_shares.rounds import (
-    TOLERANCE,
-    Round,
-    commuting,
-    decided_run,
-    float_bound,
-    without_commuting,
-)
+from app.domain.budget.equal_shares.rounds import TOLERANCE, Round, decided_run, float_bound
 
 
 class FloatRun:
@@ -54,7 +47,6 @@ class FloatRun:
     def result(self) -> MesRun:
         if not self.finished:
             self._decide()
-        self.rounds = without_commuting(self.rounds, commuting(self.prep, self.rounds))
         return decided_run(self.prep, self.b, self.winners, float_bound(self.rounds))
 
     def _decide(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -83,37 +83,6 @@ def limit_arrays(pairs: Sequence[tuple[int, Real]]) -> Limits:
     """``(project, distance)`` pairs as the arrays of ``Round.limits`` (exact distances as floats: the
     replay compares them with a margin of ``SHRINK``)."""
     return np.array([q for q, _ in pairs], dtype=np.int64), np.array([float(d) for _, d in pairs])
-
-
-def commuting(prep: Prepared, rounds: Sequence[Round]) -> list[set[int]]:
-    """Per round, the later winners whose limit there the bound does not need (package docstring,
-    "Purchases that commute"): ``q``, bought in round ``t2``, for the rounds ``t < t2`` from which on
-    no winner before ``t2`` shares a supporter with ``q``. Empty for a run that moved a purchase up."""
-    found: list[set[int]] = [set() for _ in rounds]
-    if any(past.promoted is not None for past in rounds):
-        return found
-    winners = [past.chosen for past in rounds]
-    for t2, q in enumerate(winners):
-        if q is None:
-            continue
-        shares = prep.overlapping(q)
-        t = t2 - 1
-        while t >= 0 and not shares[winners[t]]:
-            found[t].add(q)
-            t -= 1
-    return found
-
-
-def without_commuting(rounds: list[Round], skips: list[set[int]]) -> list[Round]:
-    """``rounds`` with the limits of the purchases in ``skips`` (``commuting``) left out."""
-    kept = []
-    for past, skip in zip(rounds, skips, strict=True):
-        if skip:
-            projects, distances = past.limits
-            keep = ~np.isin(projects, list(skip))
-            past = replace(past, limits=(projects[keep], distances[keep]))
-        kept.append(past)
-    return kept
 
 
 def float_bound(rounds: list[Round]) -> Fraction | None:
