@@ -76,6 +76,7 @@ class Prices:
         rho = costs / totals if below is None else np.maximum(below, costs / totals)
         rich_weight = totals.copy()
         paid = np.zeros(n)
+        poor_slope = np.zeros(n)
         ratio = money / weights  # a supporter is poor when ratio < rho
         poor = np.zeros(len(segments), dtype=bool)
         for _ in range(_NEWTON_STEPS):
@@ -84,9 +85,12 @@ class Prices:
                 break
             poor[newly] = True
             voting = voters[newly]
-            lost, held = segment_sums(segments[newly], n, weights[newly] * voting, money[newly] * voting)
+            lost, held, sloped = segment_sums(
+                segments[newly], n, weights[newly] * voting, money[newly] * voting, slope[newly] * voting
+            )
             rich_weight -= lost
             paid += held
+            poor_slope += sloped
             with np.errstate(divide="ignore", invalid="ignore"):
                 rho = np.where(rich_weight > 0, (costs - paid) / rich_weight, costs)
         else:
@@ -101,6 +105,6 @@ class Prices:
             self.close = True
         self.rho = rho
         self.rich_weight = rich_weight
-        (self.poor_slope,) = segment_sums(segments[poor], n, (slope * voters)[poor])
+        self.poor_slope = poor_slope
         self.plain = paid == 0  # a sum of what the poor have: zero exactly when each has nothing
         self.factor = np.where(self.plain, 1 / rich_weight, rho / costs)
