@@ -112,10 +112,14 @@ def _in_one_transaction(connection: Any, cursor: Any, statements: _Statements,
 def _committed(event_id: int, version: int | None) -> None:
     """What the Session's commit does for a command's live version (``changes``), for a card written on a
     connection of its own: a loaded event is refreshed when next read, and the version goes to the
-    screens; without one (PostgreSQL) the version is raised now, by this process's raiser."""
-    event = db.session.identity_map.get(identity_key(Event, event_id))
-    if event is not None:
-        db.session.expire(event, ["live_version", "first_ballot_at"])
+    screens; without one (PostgreSQL) the version is raised now, by this process's raiser.
+
+    The usual card POST never opens the request's Session, and one is not made just to look in it (making
+    and closing an empty Session costs about as much CPU as one of the card's statements)."""
+    if db.session.registry.has():
+        event = db.session.identity_map.get(identity_key(Event, event_id))
+        if event is not None:
+            db.session.expire(event, ["live_version", "first_ballot_at"])
     if version is None:
         live_raise.raiser().soon(event_id)
     else:
