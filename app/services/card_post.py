@@ -10,10 +10,12 @@ connection is back in the pool.
   transaction. The write lock is held from the ticket's UPDATE to the commit, with no Python work of
   SQLAlchemy's in between, so the other worker process waits for it less.
 * PostgreSQL: one statement with CTEs that checks the bidder's state, marks the ticket and upserts the
-  card, in autocommit mode: one round trip, no BEGIN and no COMMIT. What the card is checked against
-  before it (the bidder's ids, its frozen tender's scale and criteria) is kept per process after the
-  bidder's first card (``cast_ticket_card``); the bidder's and tender's state are read by the statement
-  itself, so a bidder closed a moment ago refuses the card. It does not touch the event row, which
+  card, in autocommit mode: one round trip, no BEGIN and no COMMIT; the statement is prepared once per
+  connection (``driver_sql.PreparedStatement``, unless ``PREPARED_STATEMENTS`` is off), so the server
+  does not parse and plan it for every card. What the card is checked against before it (the bidder's
+  ids, its frozen tender's scale and criteria) is kept per process after the bidder's first card
+  (``cast_ticket_card``); the bidder's and tender's state are read by the statement itself, so a bidder
+  closed a moment ago refuses the card. It does not touch the event row, which
   every card of the evening would lock in turn: the live version is raised after the commit, for many
   cards at once (``live_raise``); the statement only stamps the event's first ballot while that is
   still empty (an UPDATE that matches no row locks none).
@@ -39,7 +41,7 @@ from app.extensions import db
 from app.models import Bidder, Event, Scorecard, ScoringState, Tender, TenderPhase
 from app.models.clock import utcnow
 from app.services import changes, live_bus, live_raise, scorecards, tickets
-from app.services.driver_sql import DriverStatement
+from app.services.driver_sql import DriverStatement, PreparedStatement
 from app.services.errors import DomainError
 
 
@@ -51,6 +53,7 @@ class _Statements:
     upsert: DriverStatement
     raise_version: DriverStatement
     one_statement: DriverStatement | None
+    prepared: PreparedStatement | None
 
 
 _COMPILED: dict[tuple[str, str], _Statements] = {}
@@ -65,6 +68,7 @@ class _Seat:
     frozen_at: datetime | None
 
 
+PREPARED_NAME = "buurtstem_card"  # the card statement's name on every PostgreSQL connection that ran it
 SEATS_KEPT = 256  # bidders whose seat a process keeps (an evening has a handful)
 
 
@@ -93,7 +97,9 @@ def cast_ticket_card(ticket_id: int, bidder_public_id: str, answers: Mapping[str
         if seat is None:
             seat = _read_seat(cursor, statements, bidder_public_id)
         values = None if seat is None else _card_values(seat, ticket_id, answers, comment)
-        if values is not None and statements.one_statement is not None:
+        if values is not None and statements.prepared is not None and current_app.config["PREPARED_STATEMENTS"]:
+            stored = statements.prepared.first(connection, cursor, values)
+        elif values is not None and statements.one_statement is not None:
             stored = statements.one_statement.first(cursor, values)
         elif values is not None:
             stored = _in_one_transaction(connection, cursor, statements, values)
@@ -184,13 +190,15 @@ def _statements(dialect: Dialect) -> _Statements:
     key = (dialect.name, dialect.driver)
     found = _COMPILED.get(key)
     if found is None:
+        one = DriverStatement.compile(_one_statement(), dialect) if dialect.name == "postgresql" else None
         found = _COMPILED[key] = _Statements(
             DriverStatement.compile(scorecards.TARGET, dialect),
             DriverStatement.compile(scorecards.RULES, dialect),
             DriverStatement.compile(tickets.USE_FOR_PHONE, dialect),
             DriverStatement.compile(scorecards.upsert_statement(dialect.name), dialect),
             DriverStatement.compile(changes.RAISE_BALLOT, dialect),
-            DriverStatement.compile(_one_statement(), dialect) if dialect.name == "postgresql" else None)
+            one,
+            PreparedStatement.of(one, PREPARED_NAME) if one is not None and dialect.driver == "psycopg2" else None)
     return found
 
 
