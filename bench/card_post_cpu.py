@@ -86,7 +86,7 @@ def main() -> None:
             cards = share * options.threads
             print(f"  this process {(time.process_time() - started) / cards * 1000:.3f} ms CPU per card, "
                   f"PostgreSQL server {postgres / cards * 1000:.3f} ms, {cards / elapsed:,.0f} cards/s, "
-                  f"{(published[0] - raised) / cards:.2f} live raises per card", flush=True)
+                  f"{(published[0] - raised) / cards:.2f} live publishes per card", flush=True)
         with app.app_context():
             db.engine.dispose()
 
