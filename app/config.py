@@ -21,6 +21,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # the pool's size is added by database.engine_options; no pre-ping on every checkout:
         # app/database.py tests only connections that lay idle
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # PostgreSQL: the card POST's statement is prepared once per connection (app/services/driver_sql.py);
+        # switch off behind a pooler that hands each transaction another server connection (PgBouncer's
+        # transaction pooling), where a prepared statement is not found again
+        "PREPARED_STATEMENTS": True,
         "REDIS_URL": None,
         "PUBLIC_URL": None,
         "BABEL_DEFAULT_LOCALE": "nl",
@@ -50,6 +54,9 @@ def from_environment() -> dict[str, Any]:
             found[key] = value
     if "DATABASE_URL" in found:
         found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(found.pop("DATABASE_URL"))
+    prepared = os.environ.get("PREPARED_STATEMENTS", "").strip().lower()
+    if prepared:
+        found["PREPARED_STATEMENTS"] = prepared not in ("0", "false", "no", "off")
     if os.environ.get("BUURTSTEM_ENV"):
         found["ENVIRONMENT"] = os.environ["BUURTSTEM_ENV"]
     return found

@@ -16,6 +16,15 @@ def test_environment_overrides(monkeypatch) -> None:
     found = config.from_environment()
     assert found["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg2://u@h/db"
     assert found["REDIS_URL"] == "redis://127.0.0.1:6379/0"
+    assert "PREPARED_STATEMENTS" not in found
+
+
+@pytest.mark.parametrize(("given", "used"), [("0", False), ("off", False), ("False", False), ("1", True),
+                                             ("yes", True)])
+def test_prepared_statements_can_be_switched_off_from_the_environment(monkeypatch, given: str, used: bool) -> None:
+    """Behind PgBouncer's transaction pooling the card POST's prepared statement must be off."""
+    monkeypatch.setenv("PREPARED_STATEMENTS", given)
+    assert config.from_environment()["PREPARED_STATEMENTS"] is used
 
 
 @pytest.mark.parametrize(("given", "used"), [

@@ -9,8 +9,13 @@ connection is back in the pool.
 * SQLite: the bidder's row, then the ticket, the card's upsert and the event's live version in one
   transaction. The write lock is held from the ticket's UPDATE to the commit, with no Python work of
   SQLAlchemy's in between, so the other worker process waits for it less.
-* PostgreSQL: the bidder's row, then one statement with CTEs that marks the ticket and upserts the card,
-  in autocommit mode: two round trips, no BEGIN and no COMMIT. It does not touch the event row, which
+* PostgreSQL: one statement with CTEs that checks the bidder's state, marks the ticket and upserts the
+  card, in autocommit mode: one round trip, no BEGIN and no COMMIT; the statement is prepared once per
+  connection (``driver_sql.PreparedStatement``, unless ``PREPARED_STATEMENTS`` is off), so the server
+  does not parse and plan it for every card. What the card is checked against before it (the bidder's
+  ids, its frozen tender's scale and criteria) is kept per process after the bidder's first card
+  (``cast_ticket_card``); the bidder's and tender's state are read by the statement itself, so a bidder
+  closed a moment ago refuses the card. It does not touch the event row, which
   every card of the evening would lock in turn: the live version is raised after the commit, for many
   cards at once (``live_raise``); the statement only stamps the event's first ballot while that is
   still empty (an UPDATE that matches no row locks none).
@@ -23,18 +28,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm.util import identity_key
 
 from app.extensions import db
-from app.models import Event, Scorecard
+from app.models import Bidder, Event, Scorecard, ScoringState, Tender, TenderPhase
 from app.models.clock import utcnow
 from app.services import changes, live_bus, live_raise, scorecards, tickets
-from app.services.driver_sql import DriverStatement
+from app.services.driver_sql import DriverStatement, PreparedStatement
 from app.services.errors import DomainError
 
 
@@ -46,53 +53,105 @@ class _Statements:
     upsert: DriverStatement
     raise_version: DriverStatement
     one_statement: DriverStatement | None
+    prepared: PreparedStatement | None
 
 
 _COMPILED: dict[tuple[str, str], _Statements] = {}
 
 
+@dataclass(frozen=True)
+class _Seat:
+    """An open bidder as a card POST found it, with the moment its tender froze (the rules it checks
+    cards against)."""
+
+    target: scorecards.CardTarget
+    frozen_at: datetime | None
+
+
+PREPARED_NAME = "buurtstem_card"  # the card statement's name on every PostgreSQL connection that ran it
+SEATS_KEPT = 256  # bidders whose seat a process keeps (an evening has a handful)
+
+
 def cast_ticket_card(ticket_id: int, bidder_public_id: str, answers: Mapping[str, str | int | None],
                      comment: str = "") -> int | None:
     """Store the card of the ticket ``ticket_id`` for a bidder whose scoring is open (a later card replaces
-    the earlier one); the card's id, or ``None`` when anything refuses it (nothing written then)."""
+    the earlier one); the card's id, or ``None`` when anything refuses it (nothing written then).
+
+    On PostgreSQL the bidder's seat (``_Seat``: ids, scale and criteria of a frozen tender) is kept per
+    process after a card it took, and the next card for it is checked against the kept rules and stored
+    in one statement that re-checks the bidder's state on the rows as they are (``_one_statement``): one
+    round trip per card. Any refusal forgets the seat, so the next card reads it again."""
     engine = db.engine
     statements = _statements(engine.dialect)
+    seats: dict[str, _Seat] | None = None
+    if statements.one_statement is not None:
+        seats = current_app.extensions.setdefault("card_seats", {})
+    seat = seats.get(bidder_public_id) if seats is not None else None
+    stored = None
     connection = engine.raw_connection()
     driver = connection.driver_connection
-    autocommit = statements.one_statement is not None
     try:
-        if autocommit:
+        if seats is not None:
             driver.autocommit = True  # type: ignore[union-attr]
         cursor = connection.cursor()
-        row = statements.target.first(cursor, {"public_id": bidder_public_id})
-        if row is None:
-            return None
-        target = scorecards.target_from(
-            row, bidder_public_id, lambda tender_id: statements.rules.rows(cursor, {"tender_id": tender_id}))
-        try:
-            scores, text = scorecards.checked_card(target, answers, comment)
-        except DomainError:
-            return None
-        now = utcnow()
-        card = {"tender_id": target.tender_id, "bidder_id": target.bidder_id, "ticket_id": ticket_id,
-                "voter_key": scorecards.ticket_key(ticket_id), "channel": "phone", "scores": scores,
-                "comment": text, "comment_hidden": False, "created_at": now, "updated_at": now}
-        # every statement's parameters: its own names, and the card's under the names each statement gives them
-        values = card | {f"card_{name}": value for name, value in card.items()} | {
-            "in_event": target.event_id, "event": target.event_id, "now": now}
-        if statements.one_statement is not None:
+        if seat is None:
+            seat = _read_seat(cursor, statements, bidder_public_id)
+        values = None if seat is None else _card_values(seat, ticket_id, answers, comment)
+        if values is not None and statements.prepared is not None and current_app.config["PREPARED_STATEMENTS"]:
+            stored = statements.prepared.first(connection, cursor, values)
+        elif values is not None and statements.one_statement is not None:
             stored = statements.one_statement.first(cursor, values)
-        else:
+        elif values is not None:
             stored = _in_one_transaction(connection, cursor, statements, values)
     finally:
-        if autocommit:
+        if seats is not None:
             driver.autocommit = False  # type: ignore[union-attr]
         connection.close()
-    if stored is None:
+    if seats is not None:
+        _remember(seats, bidder_public_id, seat if stored is not None else None)
+    if stored is None or seat is None:
         return None
-    _committed(target.event_id, stored[1] if statements.one_statement is None else None)
+    _committed(seat.target.event_id, stored[1] if statements.one_statement is None else None)
     card_id: int = stored[0]
     return card_id
+
+
+def _read_seat(cursor: Any, statements: _Statements, bidder_public_id: str) -> _Seat | None:
+    """The bidder's row and its tender's rules (read unless kept, ``scorecards.tender_rules``)."""
+    row = statements.target.first(cursor, {"public_id": bidder_public_id})
+    if row is None:
+        return None
+    target = scorecards.target_from(
+        row, bidder_public_id, lambda tender_id: statements.rules.rows(cursor, {"tender_id": tender_id}))
+    return _Seat(target, row[6])
+
+
+def _card_values(seat: _Seat, ticket_id: int, answers: Mapping[str, str | int | None],
+                 comment: str) -> dict[str, Any] | None:
+    """The statements' parameters for a card that ``checked_card`` lets through, else ``None``."""
+    target = seat.target
+    try:
+        scores, text = scorecards.checked_card(target, answers, comment)
+    except DomainError:
+        return None
+    now = utcnow()
+    card = {"tender_id": target.tender_id, "bidder_id": target.bidder_id, "ticket_id": ticket_id,
+            "voter_key": scorecards.ticket_key(ticket_id), "channel": "phone", "scores": scores,
+            "comment": text, "comment_hidden": False, "created_at": now, "updated_at": now,
+            "frozen_at": seat.frozen_at}
+    # every statement's parameters: its own names, and the card's under the names each statement gives them
+    return card | {f"card_{name}": value for name, value in card.items()} | {
+        "in_event": target.event_id, "event": target.event_id, "now": now}
+
+
+def _remember(seats: dict[str, _Seat], bidder_public_id: str, seat: _Seat | None) -> None:
+    """Keep the seat of a bidder that just took a card; forget it after a refusal."""
+    if seat is None:
+        seats.pop(bidder_public_id, None)
+    elif bidder_public_id not in seats:
+        if len(seats) >= SEATS_KEPT:
+            seats.clear()
+        seats[bidder_public_id] = seat
 
 
 def _in_one_transaction(connection: Any, cursor: Any, statements: _Statements,
@@ -112,10 +171,14 @@ def _in_one_transaction(connection: Any, cursor: Any, statements: _Statements,
 def _committed(event_id: int, version: int | None) -> None:
     """What the Session's commit does for a command's live version (``changes``), for a card written on a
     connection of its own: a loaded event is refreshed when next read, and the version goes to the
-    screens; without one (PostgreSQL) the version is raised now, by this process's raiser."""
-    event = db.session.identity_map.get(identity_key(Event, event_id))
-    if event is not None:
-        db.session.expire(event, ["live_version", "first_ballot_at"])
+    screens; without one (PostgreSQL) the version is raised now, by this process's raiser.
+
+    The usual card POST never opens the request's Session, and one is not made just to look in it (making
+    and closing an empty Session costs about as much CPU as one of the card's statements)."""
+    if db.session.registry.has():
+        event = db.session.identity_map.get(identity_key(Event, event_id))
+        if event is not None:
+            db.session.expire(event, ["live_version", "first_ballot_at"])
     if version is None:
         live_raise.raiser().soon(event_id)
     else:
@@ -127,28 +190,45 @@ def _statements(dialect: Dialect) -> _Statements:
     key = (dialect.name, dialect.driver)
     found = _COMPILED.get(key)
     if found is None:
+        one = DriverStatement.compile(_one_statement(), dialect) if dialect.name == "postgresql" else None
         found = _COMPILED[key] = _Statements(
             DriverStatement.compile(scorecards.TARGET, dialect),
             DriverStatement.compile(scorecards.RULES, dialect),
             DriverStatement.compile(tickets.USE_FOR_PHONE, dialect),
             DriverStatement.compile(scorecards.upsert_statement(dialect.name), dialect),
             DriverStatement.compile(changes.RAISE_BALLOT, dialect),
-            DriverStatement.compile(_one_statement(), dialect) if dialect.name == "postgresql" else None)
+            one,
+            PreparedStatement.of(one, PREPARED_NAME) if one is not None and dialect.driver == "psycopg2" else None)
     return found
 
 
 def _one_statement() -> sa.Select[Any]:
-    """``WITH ticket AS (UPDATE tickets … RETURNING group_id), card AS (INSERT INTO scorecards … SELECT …
-    FROM ticket ON CONFLICT … RETURNING id), first AS (UPDATE events SET first_ballot_at … WHERE
-    first_ballot_at IS NULL AND EXISTS (SELECT … FROM card)) SELECT card.id``: each part runs only if the
-    one before it wrote, so the rows are locked in the usual order (ticket, card, event).
+    """``WITH open AS (SELECT … FROM bidders JOIN tenders … WHERE <the bidder still takes this card>), ticket
+    AS (UPDATE tickets … WHERE … AND EXISTS (SELECT … FROM open) RETURNING group_id), card AS (INSERT INTO
+    scorecards … SELECT … FROM ticket ON CONFLICT … RETURNING id), first AS (UPDATE events SET
+    first_ballot_at … WHERE first_ballot_at IS NULL AND EXISTS (SELECT … FROM card)) SELECT card.id``: each
+    part runs only if the one before it found or wrote its row, so the rows are locked in the usual order
+    (ticket, card, event), and a refusal writes nothing.
+
+    ``open`` is ``checked_card``'s test of the bidder's state, made by the statement itself on the rows as
+    they are now: the bidder's scoring is open, its tender is not revealed or published, and the tender is
+    still frozen at the moment whose rules the card was checked against (``card_frozen_at``).
 
     The card's parameters are named ``card_<column>``: a parameter named like a column of ``tickets`` or
     ``events`` would be taken as a value to SET by the UPDATEs inside (SQLAlchemy compiles DML with the
     parameter names as column keys)."""
     table = Scorecard.__table__
     events = Event.__table__
-    ticket = tickets.USE_FOR_PHONE.cte("ticket")
+    bidders, tenders = Bidder.__table__, Tender.__table__
+    still_open = (sa.select(bidders.c.id).join_from(bidders, tenders, bidders.c.tender_id == tenders.c.id)
+                  .where(bidders.c.id == sa.bindparam("card_bidder_id"),
+                         tenders.c.id == sa.bindparam("card_tender_id"),
+                         tenders.c.event_id == sa.bindparam("in_event"),
+                         tenders.c.frozen_at == sa.bindparam("card_frozen_at"),
+                         bidders.c.scoring_state == ScoringState.OPEN,
+                         tenders.c.phase != TenderPhase.REVEALED, tenders.c.phase != TenderPhase.PUBLISHED)
+                  .cte("open"))
+    ticket = tickets.USE_FOR_PHONE.where(sa.exists(still_open.select())).cte("ticket")
     given = ("tender_id", "bidder_id", "ticket_id", "voter_key", "channel", "scores", "comment", "comment_hidden",
              "created_at", "updated_at")
     insert = postgresql.insert(table).from_select(

@@ -11,6 +11,8 @@ processing SQLAlchemy applies (enums, JSON, booleans, dates).
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,3 +78,59 @@ class DriverStatement:
         found = self.rows(cursor, values)
         return found[0] if found else None
 
+
+
+# the connection's ``info`` (kept by the pool for as long as the driver's connection lives) names the
+# statements prepared on it
+PREPARED = "prepared_statements"
+_NAMED = re.compile(r"%\((\w+)\)s")
+UNKNOWN_STATEMENT = "26000"  # PostgreSQL's invalid_sql_statement_name: nothing prepared under that name
+
+
+@dataclass(frozen=True)
+class PreparedStatement:
+    """A statement for psycopg2 run as a PostgreSQL server-side prepared statement: ``PREPARE`` once per
+    connection, then ``EXECUTE`` with the values, so the server parses and analyses it once per connection
+    instead of on every run, and after five runs keeps one generic plan for it.
+
+    psycopg2 puts values into the SQL text itself, so ``EXECUTE`` takes the same values, in the same type
+    processing, as the statement would; the prepared statement's parameters take their types from where
+    they stand in it. A connection that lost what was prepared on it (``DEALLOCATE``, ``DISCARD``) has it
+    prepared again; a new connection starts with an empty ``info``. Run it in autocommit mode: a failed
+    ``EXECUTE`` inside a transaction would abort the transaction.
+
+    Not behind a pooler that hands each transaction another server connection (PgBouncer's transaction
+    pooling): there the ``EXECUTE`` may reach a server connection where nothing was prepared."""
+
+    name: str
+    prepare: str
+    execute: DriverStatement
+
+    @classmethod
+    def of(cls, statement: DriverStatement, name: str) -> PreparedStatement:
+        """``statement`` (compiled for psycopg2, parameters ``%(name)s``) prepared as ``name``."""
+        names: list[str] = []
+
+        def numbered(match: re.Match[str]) -> str:
+            if match[1] not in names:
+                names.append(match[1])
+            return f"${names.index(match[1]) + 1}"
+
+        body = _NAMED.sub(numbered, statement.sql).replace("%%", "%")
+        execute = f"EXECUTE {name} (" + ", ".join(f"%({each})s" for each in names) + ")"
+        return cls(name, f"PREPARE {name} AS {body}", dataclasses.replace(statement, sql=execute, results={}))
+
+    def first(self, connection: Any, cursor: Any, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """``DriverStatement.first`` through the prepared statement, preparing it on ``connection`` (a pool
+        connection, whose ``info`` lives as long as its driver connection) if it is not yet."""
+        prepared: set[str] = connection.info.setdefault(PREPARED, set())
+        if self.name not in prepared:
+            cursor.execute(self.prepare)
+            prepared.add(self.name)
+        try:
+            return self.execute.first(cursor, values)
+        except Exception as error:
+            if getattr(error, "pgcode", None) != UNKNOWN_STATEMENT:
+                raise
+        cursor.execute(self.prepare)
+        return self.execute.first(cursor, values)
