@@ -5,9 +5,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask
+# numpy's OpenBLAS starts a thread per core, which spin for tens of milliseconds after numpy is imported
+# and after each threaded BLAS call, burning CPU that a web worker needs for requests. Nothing here needs
+# threaded BLAS (the counting uses none; the report's resampling multiplies small matrices), so one thread,
+# unless the environment says otherwise. Set before anything imports numpy: this module runs first.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from app import config
+from flask import Flask  # noqa: E402
+
+from app import config  # noqa: E402
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

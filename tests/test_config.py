@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
 from app import config, create_app
@@ -90,3 +94,13 @@ def test_the_pool_is_fixed_unless_configured_and_absent_for_an_in_memory_databas
     assert engine_options("sqlite:////srv/buurtstem.sqlite", {}) == {"pool_size": 15, "max_overflow": 0}
     assert engine_options("postgresql+psycopg2://u@h/db", {"pool_size": 5, "pool_timeout": 10}) == {
         "pool_size": 5, "max_overflow": 0, "pool_timeout": 10}
+
+
+def test_numpy_gets_one_blas_thread_unless_the_environment_says_otherwise() -> None:
+    # Spinning BLAS threads took tens of ms of CPU after numpy's import (doubling a small count's CPU).
+    probe = "import app, numpy, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    plain = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    assert subprocess.run([sys.executable, "-c", probe], env=plain, capture_output=True, text=True,
+                          check=True).stdout.strip() == "1"
+    assert subprocess.run([sys.executable, "-c", probe], env=plain | {"OPENBLAS_NUM_THREADS": "2"},
+                          capture_output=True, text=True, check=True).stdout.strip() == "2"
