@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -81,7 +82,9 @@ def run_child(side: str, path: Path, limit: float) -> dict[str, float]:
     """The last timings line a child printed; ``timeout`` is set when it was stopped."""
     command = [sys.executable, __file__, "--child", side, str(path)]
     try:
-        done = subprocess.run(command, timeout=limit, capture_output=True, text=True, cwd=ROOT)
+        # one BLAS thread on both sides: OpenBLAS's idle threads spin after numpy's import (app/__init__.py)
+        env = os.environ | {"OPENBLAS_NUM_THREADS": "1"}
+        done = subprocess.run(command, timeout=limit, capture_output=True, text=True, cwd=ROOT, env=env)
         output, timed_out = done.stdout, False
     except subprocess.TimeoutExpired as error:
         raw = error.stdout or b""
