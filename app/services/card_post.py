@@ -21,7 +21,11 @@ connection is back in the pool.
   still empty (an UPDATE that matches no row locks none).
 
 Every refusal (the ticket, the bidder's state, an answer, the comment) returns ``None`` with nothing
-written; the view then takes the general way, which explains the refusal in its usual order.
+written; the view then takes the general way, which explains the refusal in its usual order. So does a
+connection the database server ended (a restart, a failover, a firewall) while the card was on it: the
+fast path has no Session to notice that, so it drops the pool itself, and the general way stores the
+card on a fresh connection (if the lost statement did commit, the card is stored once all the same: the
+ticket's UPDATE and the card's upsert repeat harmlessly).
 """
 
 from __future__ import annotations
@@ -88,6 +92,7 @@ def cast_ticket_card(ticket_id: int, bidder_public_id: str, answers: Mapping[str
         seats = current_app.extensions.setdefault("card_seats", {})
     seat = seats.get(bidder_public_id) if seats is not None else None
     stored = None
+    lost: Exception | None = None
     connection = engine.raw_connection()
     driver = connection.driver_connection
     try:
@@ -103,10 +108,21 @@ def cast_ticket_card(ticket_id: int, bidder_public_id: str, answers: Mapping[str
             stored = statements.one_statement.first(cursor, values)
         elif values is not None:
             stored = _in_one_transaction(connection, cursor, statements, values)
+    except engine.dialect.loaded_dbapi.Error as error:
+        if not engine.dialect.is_disconnect(error, driver, None):
+            raise
+        lost = error
     finally:
-        if seats is not None:
+        if lost is not None:
+            connection.invalidate(lost)
+        elif seats is not None:
             driver.autocommit = False  # type: ignore[union-attr]
         connection.close()
+    if lost is not None:
+        # What a Session does on a lost connection: the pool's other connections are likely gone too (a
+        # restart, a failover), so it starts afresh; the view then stores the card the general way.
+        engine.dispose()
+        return None
     if seats is not None:
         _remember(seats, bidder_public_id, seat if stored is not None else None)
     if stored is None or seat is None:

@@ -86,6 +86,32 @@ def test_a_replaced_connection_gets_the_statement_prepared_again(app, monkeypatc
     assert _cards() == 2
 
 
+def test_a_card_on_a_connection_the_server_ended_leaves_it_to_the_general_way(app, client) -> None:
+    """A connection used a moment ago (so not tested on checkout) whose server process is gone: the fast
+    path writes nothing and drops the pool, the view stores the card the general way, and the next card
+    takes the fast path again on a new connection."""
+    bidder, wanted, [first, second, third] = _setup(3)
+    assert card_post.cast_ticket_card(first, bidder, wanted) is not None
+    old_pid, _, _ = _connection()
+    _terminate(old_pid)
+    assert card_post.cast_ticket_card(second, bidder, wanted) is None
+    assert card_post.cast_ticket_card(second, bidder, wanted) is not None  # what the view's general way gets
+    assert _connection()[0] != old_pid
+    with client.session_transaction() as session:
+        session["ticket_id"] = third
+    _terminate(_connection()[0])
+    response = client.post(f"/stem/kaart/{bidder}", data={f"c-{key}": value for key, value in wanted.items()})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/ontvangen")
+    assert _cards() == 3
+
+
+def _terminate(pid: int) -> None:
+    other = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool)
+    with other.connect() as connection:
+        connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    other.dispose()
+
+
 def test_a_statement_gone_from_the_connection_is_prepared_again(app) -> None:
     """``DEALLOCATE`` (or ``DISCARD ALL``) behind the pool's back: the connection still notes the statement
     as prepared, the server no longer has it; the card is stored all the same."""
