@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from app.domain.budget.equal_shares.pricing import segment_sums
-from app.domain.budget.equal_shares.rounds import SHRINK, TOLERANCE, Real, Round, limit_arrays
+from app.domain.budget.equal_shares.rounds import SHRINK, TOLERANCE, PoorSet, Real, Round, limit_arrays
 
 if TYPE_CHECKING:
     from app.domain.budget.equal_shares.float_run import FloatRun
@@ -56,7 +56,8 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
         alive = run.alive
         limited, distances = past.limits
         on = live[limited]
-        limited, distances = limited[on], distances[on]
+        if not on.all():  # a purchase moved up from a later round
+            limited, distances = limited[on], distances[on]
         near = distances <= threshold
         if revived:
             near |= np.isin(limited, list(revived))
@@ -222,12 +223,13 @@ def _verify(
         promotion = q, factor
     old, weights, _ = past.entry_arrays(prep, -1)
     pay = rho * weights
-    old_money = m[old]
-    if (np.abs(old_money - pay) <= TOLERANCE * pay).any():
+    left = m[old] - pay
+    if (np.abs(left) <= TOLERANCE * pay).any():
         run.close = True
     new = slice(past.classes, past.classes + len(old))
-    m[new] = np.where(old_money < pay, 0.0, old_money - pay)
-    run.whole[new] = old_money < pay
+    emptied = left < 0
+    m[new] = np.where(emptied, 0.0, left)
+    run.whole[new] = emptied
     s[new] = s[old] + weights * slope_step
     return fresh, short, best_factor, best_plain, promotion
 
@@ -286,30 +288,34 @@ def _score(run: FloatRun, past: Round, j: int) -> tuple[float, bool, float, floa
     run starts over in fractions; the poor have nothing left exactly when what they have sums to 0."""
     classes, weights, voters = past.entry_arrays(run.prep, j)
     cost, total_weight = run.prep.costs[j], run.prep.weight_totals[j]
-    money = run.m[classes]
-    ratios = money / weights
-    held, mass = money * voters, weights * voters
-    guess = past.poor_sets.get(j)
-    found = None
-    if guess is not None:
-        paid, rich_weight = float(held[guess].sum()), float(total_weight - mass[guess].sum())
-        if rich_weight > 0 and np.array_equal(ratios < (cost - paid) / rich_weight, guess):
-            found = guess, paid, rich_weight
-    if found is None:
-        found = _walk(cost, total_weight, ratios, held, mass)
-        if found is None:
+    m = run.m
+    ratios = m[classes] / weights
+    poor = past.poor_sets.get(j)
+    above = None
+    if poor is not None and poor.rich_weight > 0:
+        paid = float(poor.voters @ m[poor.classes])
+        above = ratios - (cost - paid) / poor.rich_weight
+        if not ((above < 0) == poor.mask).all():
+            above = None
+    if above is None:
+        money = m[classes]
+        walked = _walk(cost, total_weight, ratios, money * voters, weights * voters)
+        if walked is None:
             run.close = True  # float rounding only: the exact rerun decides
             return 1.0, False, float(cost), 0.0
-        past.poor_sets[j] = found[0]
-    poor, paid, rich_weight = found
+        mask, paid, rich_weight = walked
+        poor = past.poor_sets[j] = PoorSet(mask, classes[mask], voters[mask], rich_weight)
+        above = ratios - (cost - paid) / rich_weight
+    assert poor is not None  # noqa: S101 - set on either way above
+    rich_weight = poor.rich_weight
     rho = (cost - paid) / rich_weight
-    if (np.abs(ratios - rho) <= TOLERANCE * cost / rich_weight).any():
+    if (np.abs(above) <= TOLERANCE * cost / rich_weight).any():
         run.close = True
-    if not poor.any():
+    if not len(poor.classes):
         return 1 / rich_weight, True, rho, 0.0
     plain = paid == 0
     factor = 1 / rich_weight if plain else rho / cost
-    return factor, plain, rho, float(voters[poor] @ run.s[classes[poor]]) / rich_weight
+    return factor, plain, rho, float(poor.voters @ run.s[poor.classes]) / rich_weight
 
 
 def _walk(

@@ -19,6 +19,18 @@ SHRINK = 1e-6
 
 
 @dataclass(frozen=True)
+class PoorSet:
+    """Which of a project's entries in a round (``Round.entry_arrays``) could not pay its price in full
+    the last time the replay priced it, with what the next run needs of them: their classes and voters,
+    and the weight of all the others."""
+
+    mask: np.ndarray
+    classes: np.ndarray
+    voters: np.ndarray
+    rich_weight: float
+
+
+@dataclass(frozen=True)
 class Round:
     """What a run did in one round, kept so the next run of the completion can replay it.
 
@@ -47,7 +59,7 @@ class Round:
         default_factory=dict, compare=False, repr=False
     )
     """Entries as numpy arrays for the replay, made on first use and shared with later runs."""
-    poor_sets: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    poor_sets: dict[int, PoorSet] = field(default_factory=dict, compare=False, repr=False)
     """Per project, which of its entries (``entry_arrays``) could not pay its price in full the last time
     the replay priced it: a guess for the next run, checked there (``replay._score``)."""
     promoted: tuple[int, float] | None = None
