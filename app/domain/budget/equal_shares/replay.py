@@ -89,8 +89,10 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
         elif promotion is not None:
             move_limit = next((float(d) for q, d in fresh if q == promotion[0]), math.inf)
         fresh.extend((q, limit) for q, (limit, _) in pending.items() if q != past.chosen and limit < math.inf)
-        fresh_limits = limit_arrays(fresh)
-        limits = np.concatenate([kept[0], fresh_limits[0]]), np.concatenate([kept[1], fresh_limits[1]])
+        limits = kept
+        if fresh:
+            fresh_limits = limit_arrays(fresh)
+            limits = np.concatenate([kept[0], fresh_limits[0]]), np.concatenate([kept[1], fresh_limits[1]])
         run.rounds.append(
             Round(
                 past.chosen, dropped, limits, past.group_class, past.classes, past.splits, factor, plain, past.arrays,
