@@ -52,7 +52,9 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     is a round trip to PostgreSQL on every request that uses the database (one of three for a card POST);
     during an evening the pool's connections are seldom idle for long. A connection that fails the test
     query is replaced (the pool opens a new one). One that broke while in use makes its request fail, as
-    any statement cut off would, and SQLAlchemy then replaces every connection the pool holds.
+    any statement cut off would, and SQLAlchemy then replaces every connection the pool holds; the phone's
+    card POST, which runs on the driver's cursor, does the same itself and then stores the card the
+    general way instead of failing (``card_post``).
     """
     checked_in = record.info.get(CHECKED_IN_AT)
     if checked_in is not None and time.monotonic() - checked_in < IDLE_SECONDS_BEFORE_PING:
