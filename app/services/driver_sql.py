@@ -79,7 +79,6 @@ class DriverStatement:
         return found[0] if found else None
 
 
-
 # the connection's ``info`` (kept by the pool for as long as the driver's connection lives) names the
 # statements prepared on it
 PREPARED = "prepared_statements"

@@ -68,7 +68,7 @@ class Prepared:
     def supporter_arrays(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
         """Per project, its supporters as arrays (groups, weights, voters), for the replay."""
         groups, _, weights = self.table
-        voters = np.array(self.multiplicity, dtype=np.float64)[groups]
+        voters = self.support_table[3]
         bounds = self._project_bounds
         return tuple(
             (groups[start:end], weights[start:end], voters[start:end])
