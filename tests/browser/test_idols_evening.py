@@ -41,7 +41,7 @@ def _download(page, tmp_path: Path, count: int, name: str) -> Path:
 
 def _console(host, url: str, public_id: str, command: str, bidder: str | None = None) -> None:
     """Press a console button (plain POST forms: they work without JavaScript)."""
-    host.goto(f"{url}/host/events/{public_id}/tender/console")
+    _goto(host, f"{url}/host/events/{public_id}/tender/console")
     scope = host.locator(f"#bidder-{bidder}") if bidder else host
     labels = {"doors": "Deuren open (toon de code om mee te doen)", "next": "Volgende inschrijver",
               "open": "Scoren openen", "close": "Scoren sluiten", "start": "Timer starten",
@@ -51,7 +51,8 @@ def _console(host, url: str, public_id: str, command: str, bidder: str | None = 
 
 
 def _goto(page, target: str) -> None:
-    """Open ``target``; a waiting page reloads itself every 20 s, which may cut across a navigation once."""
+    """Open ``target``; a waiting page (20 s) or the host console (10 s) reloads itself, which may cut across
+    a navigation once."""
     for attempt in range(3):
         try:
             page.goto(target)
