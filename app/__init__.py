@@ -40,7 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
 
-    from app import cli, database, errors, i18n, security
+    from app import cli, database, errors, i18n, security, sessions
     from app.extensions import csrf, db, login, migrate
     from app.services import live_bus, live_raise
 
@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     live_bus.init_app(app)

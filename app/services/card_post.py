@@ -247,16 +247,19 @@ def _one_statement() -> sa.Select[Any]:
     ticket = tickets.USE_FOR_PHONE.where(sa.exists(still_open.select())).cte("ticket")
     given = ("tender_id", "bidder_id", "ticket_id", "voter_key", "channel", "scores", "comment", "comment_hidden",
              "created_at", "updated_at")
+    # values the statement already takes under another name, or that every phone card has, are not sent again
+    shared = {"ticket_id": sa.bindparam("ticket_id"), "created_at": sa.bindparam("now"),
+              "updated_at": sa.bindparam("now"), "channel": sa.literal("phone"), "comment_hidden": sa.literal(False)}
     insert = postgresql.insert(table).from_select(
         [*given, "group_id"],
-        sa.select(*(sa.cast(sa.bindparam(f"card_{name}", type_=table.c[name].type), table.c[name].type)
-                    for name in given), ticket.c.group_id))
+        sa.select(*(sa.cast(shared.get(name, sa.bindparam(f"card_{name}", type_=table.c[name].type)),
+                            table.c[name].type) for name in given), ticket.c.group_id))
     card = insert.on_conflict_do_update(
         index_elements=[table.c.bidder_id, table.c.voter_key],
         set_={"scores": insert.excluded.scores, "comment": insert.excluded.comment,
               "updated_at": insert.excluded.updated_at}).returning(table.c.id).cte("card")
     first = (sa.update(events)
-             .where(events.c.id == sa.bindparam("event"), events.c.first_ballot_at.is_(None),
+             .where(events.c.id == sa.bindparam("in_event"), events.c.first_ballot_at.is_(None),
                     sa.exists(card.select()))
              .values(first_ballot_at=sa.bindparam("now")).cte("first"))
     return sa.select(card.c.id).add_cte(first)

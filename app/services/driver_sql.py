@@ -94,9 +94,12 @@ class PreparedStatement:
 
     psycopg2 puts values into the SQL text itself, so ``EXECUTE`` takes the same values, in the same type
     processing, as the statement would; the prepared statement's parameters take their types from where
-    they stand in it. A connection that lost what was prepared on it (``DEALLOCATE``, ``DISCARD``) has it
-    prepared again; a new connection starts with an empty ``info``. Run it in autocommit mode: a failed
-    ``EXECUTE`` inside a transaction would abort the transaction.
+    they stand in it. The values the statement carries itself (``constants``: enum members, literal
+    strings) are written into ``PREPARE`` as SQL literals instead: psycopg2 adapts every value it sends
+    (an adapter object made, its ``prepare`` and ``getquoted`` looked up and called), about 10,000
+    instructions a value, for values that never change. A connection that lost what was prepared on it
+    (``DEALLOCATE``, ``DISCARD``) has it prepared again; a new connection starts with an empty ``info``.
+    Run it in autocommit mode: a failed ``EXECUTE`` inside a transaction would abort the transaction.
 
     Not behind a pooler that hands each transaction another server connection (PgBouncer's transaction
     pooling): there the ``EXECUTE`` may reach a server connection where nothing was prepared."""
@@ -107,17 +110,22 @@ class PreparedStatement:
 
     @classmethod
     def of(cls, statement: DriverStatement, name: str) -> PreparedStatement:
-        """``statement`` (compiled for psycopg2, parameters ``%(name)s``) prepared as ``name``."""
+        """``statement`` (compiled for psycopg2, parameters ``%(name)s``) prepared as ``name``, with its
+        constants as literals (in their type processing: an enum member as its stored string)."""
         names: list[str] = []
 
         def numbered(match: re.Match[str]) -> str:
+            if match[1] in statement.constants:
+                return _literal(statement, match[1])
             if match[1] not in names:
                 names.append(match[1])
             return f"${names.index(match[1]) + 1}"
 
         body = _NAMED.sub(numbered, statement.sql).replace("%%", "%")
         execute = f"EXECUTE {name} (" + ", ".join(f"%({each})s" for each in names) + ")"
-        return cls(name, f"PREPARE {name} AS {body}", dataclasses.replace(statement, sql=execute, results={}))
+        processors = {key: process for key, process in statement.processors.items() if key in names}
+        return cls(name, f"PREPARE {name} AS {body}",
+                   dataclasses.replace(statement, sql=execute, constants={}, processors=processors, results={}))
 
     def first(self, connection: Any, cursor: Any, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """``DriverStatement.first`` through the prepared statement, preparing it on ``connection`` (a pool
@@ -133,3 +141,13 @@ class PreparedStatement:
                 raise
         cursor.execute(self.prepare)
         return self.execute.first(cursor, values)
+
+
+def _literal(statement: DriverStatement, name: str) -> str:
+    """The constant ``name`` of ``statement`` after its type processing, as an SQL literal the way its
+    dialect writes one into SQL text (psycopg2's doubles a ``%``, like the rest of the text)."""
+    value = statement.constants[name]
+    process = statement.processors.get(name)
+    if process is not None:
+        value = process(value)
+    return str(sa.literal(value).compile(dialect=statement.dialect, compile_kwargs={"literal_binds": True}))

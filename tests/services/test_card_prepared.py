@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app import database
 from app.extensions import db
-from app.models import Scorecard, Ticket
+from app.models import Bidder, Scorecard, ScoringState, Ticket
 from app.services import card_post
 from app.services.driver_sql import PREPARED, DriverStatement, PreparedStatement
 from tests.conftest import make_test_config
@@ -148,6 +148,23 @@ def test_a_prepared_statement_takes_repeated_parameters_and_percent_signs(app) -
         connection.driver_connection.autocommit = True
         assert prepared.first(connection, connection.cursor(), {"a": 2, "b": 3}) == (5, 2, "50%")
         assert prepared.first(connection, connection.cursor(), {"a": 4, "b": 3}) == (7, 4, "50%")
+    finally:
+        connection.driver_connection.autocommit = False
+        connection.close()
+
+
+def test_a_prepared_statement_carries_its_constants_as_literals(app) -> None:
+    """Values the statement carries itself are written into ``PREPARE`` in their type processing (an enum
+    member as its stored name, quotes and ``%`` escaped); ``EXECUTE`` sends only the values of each run."""
+    enum = Bidder.__table__.c.scoring_state.type
+    statement = sa.select(sa.cast(sa.bindparam("a"), sa.Integer), sa.literal("it's 50%"),
+                          sa.literal(ScoringState.OPEN, type_=enum), sa.literal(False))
+    prepared = PreparedStatement.of(DriverStatement.compile(statement, db.engine.dialect), "buurtstem_test")
+    assert prepared.execute.sql == "EXECUTE buurtstem_test (%(a)s)" and "'OPEN'" in prepared.prepare
+    connection = db.engine.raw_connection()
+    try:
+        connection.driver_connection.autocommit = True
+        assert prepared.first(connection, connection.cursor(), {"a": 2}) == (2, "it's 50%", ScoringState.OPEN, False)
     finally:
         connection.driver_connection.autocommit = False
         connection.close()

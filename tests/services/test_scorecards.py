@@ -139,6 +139,7 @@ def test_the_ticket_card_stores_like_cast_scorecard_and_refuses_by_writing_nothi
                                                                  answers(tender, "7", ""), " Prima "))
     assert (card.voter_key, card.group_id, card.ticket_id, card.channel, card.comment) == (
         voter.voter_key, voter.group_id, ticket_id, "phone", "Prima")
+    assert card.comment_hidden is False and card.created_at == card.updated_at
     assert hub().wait(tender.event.id, version, timeout=10) == version + 1  # PostgreSQL: raised after the commit
     db.session.expire(tender.event)
     assert tender.event.live_version == version + 1 and tender.event.first_ballot_at is not None

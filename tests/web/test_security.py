@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, Response
 
 from app import create_app
 from app.extensions import db
 from app.models import Event, User
+from app.security import add_headers
 from tests.conftest import PASSWORD, make_event, make_test_config, make_user
 from tests.security_world import World, fast_passwords, make_world
 
@@ -106,6 +107,15 @@ def test_security_headers(client, app, path: str) -> None:
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_security_headers_keep_a_value_the_view_set() -> None:
+    response = Response("x", headers={"X-Frame-Options": "SAMEORIGIN", "content-security-policy": "default-src 'none'"})
+    add_headers(response)
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert response.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert [name for name, _ in response.headers].count("Permissions-Policy") == 1
 
 
 @pytest.mark.usefixtures(fast_passwords.__name__)
