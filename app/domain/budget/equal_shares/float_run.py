@@ -32,9 +32,9 @@ class FloatRun:
         self.winners: list[int] = []
         self.rounds: list[Round] = []
         capacity = max(classes, 2 * prep.n_groups + 1)
-        self.m = np.zeros(capacity)
-        self.s = np.zeros(capacity)
-        self.whole = np.zeros(capacity, dtype=bool)
+        self.m = np.empty(capacity)  # a class is written when it is made, before it is read
+        self.s = np.empty(capacity)
+        self.whole = np.empty(capacity, dtype=bool)
         self.m[0], self.s[0], self.whole[0] = b, 1.0, True
         self.classes = 1
         self.group_class = np.zeros(prep.n_groups, dtype=np.int64)

@@ -61,9 +61,12 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
         near = distances <= threshold
         if revived:
             near |= np.isin(limited, list(revived))
-        suspects = revived.union(limited[near].tolist())
-        far = ~near
-        kept = limited[far], distances[far] - step
+        if near.any():
+            suspects = revived.union(limited[near].tolist())
+            far = ~near
+            kept = limited[far], distances[far] - step
+        else:
+            suspects, kept = set(revived), (limited, distances - step)
         moved, carried = past.promoted, None
         if moved is not None and (proving or moved[0] in suspects or not movable(t, moved[0])):
             suspects.add(moved[0])
@@ -99,8 +102,9 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
                 past.poor_sets, promotion,
             )
         )
-        alive.difference_update(dropped)
-        live[list(dropped)] = False
+        if dropped:
+            alive.difference_update(dropped)
+            live[list(dropped)] = False
         revived = (revived | suspects.intersection(past.dropped)) - short
         if past.chosen is None:
             return True
@@ -297,8 +301,12 @@ def _score(run: FloatRun, past: Round, j: int) -> tuple[float, bool, float, floa
     if poor is not None and poor.rich_weight > 0:
         paid = float(poor.voters @ m[poor.classes])
         above = ratios - (cost - paid) / poor.rich_weight
-        if not ((above < 0) == poor.mask).all():
-            above = None
+        # the usual case in one test: the poor below the price, the others above it, all beyond the tolerance
+        if (above * poor.side).min() <= TOLERANCE * cost / poor.rich_weight:
+            if not ((above < 0) == poor.mask).all():
+                above = None
+            else:
+                run.close = True
     if above is None:
         money = m[classes]
         walked = _walk(cost, total_weight, ratios, money * voters, weights * voters)
@@ -306,13 +314,13 @@ def _score(run: FloatRun, past: Round, j: int) -> tuple[float, bool, float, floa
             run.close = True  # float rounding only: the exact rerun decides
             return 1.0, False, float(cost), 0.0
         mask, paid, rich_weight = walked
-        poor = past.poor_sets[j] = PoorSet(mask, classes[mask], voters[mask], rich_weight)
+        poor = past.poor_sets[j] = PoorSet(mask, classes[mask], voters[mask], rich_weight, np.where(mask, -1.0, 1.0))
         above = ratios - (cost - paid) / rich_weight
+        if (np.abs(above) <= TOLERANCE * cost / rich_weight).any():
+            run.close = True
     assert poor is not None  # noqa: S101 - set on either way above
     rich_weight = poor.rich_weight
     rho = (cost - paid) / rich_weight
-    if (np.abs(above) <= TOLERANCE * cost / rich_weight).any():
-        run.close = True
     if not len(poor.classes):
         return 1 / rich_weight, True, rho, 0.0
     plain = paid == 0

@@ -28,6 +28,9 @@ class PoorSet:
     classes: np.ndarray
     voters: np.ndarray
     rich_weight: float
+    side: np.ndarray
+    """-1 for the entries in ``mask``, 1 for the others: an entry is on its side of a price when
+    ``(ratio - price) * side > 0``."""
 
 
 @dataclass(frozen=True)
