@@ -6,9 +6,10 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from app.csrf import KeptSerializerCSRF
 
 
 class Base(DeclarativeBase):
@@ -27,6 +28,6 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-csrf = CSRFProtect()
+csrf = KeptSerializerCSRF()
 babel = Babel()
 login = LoginManager()

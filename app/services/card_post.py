@@ -12,13 +12,14 @@ connection is back in the pool.
 * PostgreSQL: one statement with CTEs that checks the bidder's state, marks the ticket and upserts the
   card, in autocommit mode: one round trip, no BEGIN and no COMMIT; the statement is prepared once per
   connection (``driver_sql.PreparedStatement``, unless ``PREPARED_STATEMENTS`` is off), so the server
-  does not parse and plan it for every card. What the card is checked against before it (the bidder's
-  ids, its frozen tender's scale and criteria) is kept per process after the bidder's first card
-  (``cast_ticket_card``); the bidder's and tender's state are read by the statement itself, so a bidder
-  closed a moment ago refuses the card. It does not touch the event row, which
-  every card of the evening would lock in turn: the live version is raised after the commit, for many
-  cards at once (``live_raise``); the statement only stamps the event's first ballot while that is
-  still empty (an UPDATE that matches no row locks none).
+  does not parse and plan it for every card; a kept seat's ids and frozen moment are written into its
+  ``EXECUTE`` as literals (``PreparedStatement.with_literals``), so a card sends only its own values.
+  What the card is checked against before it (the bidder's ids, its frozen tender's scale and criteria)
+  is kept per process after the bidder's first card (``cast_ticket_card``); the bidder's and tender's
+  state are read by the statement itself, so a bidder closed a moment ago refuses the card. It does not
+  touch the event row, which every card of the evening would lock in turn: the live version is raised
+  after the commit, for many cards at once (``live_raise``); the statement only stamps the event's first
+  ballot while that is still empty (an UPDATE that matches no row locks none).
 
 Every refusal (the ticket, the bidder's state, an answer, the comment) returns ``None`` with nothing
 written; the view then takes the general way, which explains the refusal in its usual order. So does a
@@ -30,6 +31,7 @@ ticket's UPDATE and the card's upsert repeat harmlessly).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,6 +72,8 @@ class _Seat:
 
     target: scorecards.CardTarget
     frozen_at: datetime | None
+    # the prepared card statement with the seat's ids and frozen moment as literals (PostgreSQL, psycopg2)
+    prepared: PreparedStatement | None = None
 
 
 PREPARED_NAME = "buurtstem_card"  # the card statement's name on every PostgreSQL connection that ran it
@@ -102,8 +106,9 @@ def cast_ticket_card(ticket_id: int, bidder_public_id: str, answers: Mapping[str
         if seat is None:
             seat = _read_seat(cursor, statements, bidder_public_id)
         values = None if seat is None else _card_values(seat, ticket_id, answers, comment)
-        if values is not None and statements.prepared is not None and current_app.config["PREPARED_STATEMENTS"]:
-            stored = statements.prepared.first(connection, cursor, values)
+        if values is not None and seat is not None and seat.prepared is not None \
+                and current_app.config["PREPARED_STATEMENTS"]:
+            stored = seat.prepared.first(connection, cursor, values)
         elif values is not None and statements.one_statement is not None:
             stored = statements.one_statement.first(cursor, values)
         elif values is not None:
@@ -139,7 +144,13 @@ def _read_seat(cursor: Any, statements: _Statements, bidder_public_id: str) -> _
         return None
     target = scorecards.target_from(
         row, bidder_public_id, lambda tender_id: statements.rules.rows(cursor, {"tender_id": tender_id}))
-    return _Seat(target, row[6])
+    seat = _Seat(target, row[6])
+    if statements.prepared is None:
+        return seat
+    # the values of ``_card_values`` that are the same for every card of the seat
+    same = {"card_bidder_id": target.bidder_id, "card_tender_id": target.tender_id, "in_event": target.event_id,
+            "card_frozen_at": seat.frozen_at}
+    return dataclasses.replace(seat, prepared=statements.prepared.with_literals(cursor, same))
 
 
 def _card_values(seat: _Seat, ticket_id: int, answers: Mapping[str, str | int | None],

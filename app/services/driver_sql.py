@@ -127,6 +127,18 @@ class PreparedStatement:
         return cls(name, f"PREPARE {name} AS {body}",
                    dataclasses.replace(statement, sql=execute, constants={}, processors=processors, results={}))
 
+    def with_literals(self, cursor: Any, values: Mapping[str, Any]) -> PreparedStatement:
+        """This statement with ``values`` written into its ``EXECUTE`` as literals, in their type processing
+        and quoted by psycopg2 once (``cursor.mogrify``), so each run adapts only its other values: for
+        values that stay the same over many runs. The prepared statement on the server is the same one."""
+        execute = self.execute
+        sql, processors = execute.sql, dict(execute.processors)
+        for name, value in values.items():
+            process = processors.pop(name, None)
+            quoted = cursor.mogrify("%s", (value if process is None else process(value),)).decode()
+            sql = sql.replace(f"%({name})s", quoted.replace("%", "%%"))
+        return dataclasses.replace(self, execute=dataclasses.replace(execute, sql=sql, processors=processors))
+
     def first(self, connection: Any, cursor: Any, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """``DriverStatement.first`` through the prepared statement, preparing it on ``connection`` (a pool
         connection, whose ``info`` lives as long as its driver connection) if it is not yet."""

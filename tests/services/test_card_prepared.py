@@ -168,3 +168,38 @@ def test_a_prepared_statement_carries_its_constants_as_literals(app) -> None:
     finally:
         connection.driver_connection.autocommit = False
         connection.close()
+
+
+def test_values_written_as_literals_are_not_sent_again(app) -> None:
+    """``with_literals`` writes values into ``EXECUTE`` as psycopg2 quotes them (after their type processing:
+    an enum member as its stored name; a quote and a ``%`` escaped); each run sends only the others."""
+    enum = Bidder.__table__.c.scoring_state.type
+    statement = sa.select(sa.cast(sa.bindparam("a"), sa.Integer), sa.cast(sa.bindparam("text"), sa.Text),
+                          sa.cast(sa.bindparam("state", type_=enum), enum))
+    prepared = PreparedStatement.of(DriverStatement.compile(statement, db.engine.dialect), "buurtstem_test")
+    connection = db.engine.raw_connection()
+    try:
+        connection.driver_connection.autocommit = True
+        cursor = connection.cursor()
+        fixed = prepared.with_literals(cursor, {"text": "it's 50%", "state": ScoringState.OPEN})
+        assert fixed.execute.sql == "EXECUTE buurtstem_test (%(a)s, 'it''s 50%%', 'OPEN')"
+        assert fixed.first(connection, cursor, {"a": 2}) == (2, "it's 50%", ScoringState.OPEN)
+        assert fixed.first(connection, cursor, {"a": 3, "text": "ignored"}) == (3, "it's 50%", ScoringState.OPEN)
+    finally:
+        connection.driver_connection.autocommit = False
+        connection.close()
+
+
+def test_a_kept_seat_sends_only_the_cards_own_values(app) -> None:
+    """The bidder's ids and its tender's frozen moment are the same for every card of the seat: written into
+    the seat's ``EXECUTE`` once, not adapted and sent for every card."""
+    bidder, wanted, [first, second] = _setup(2)
+    assert card_post.cast_ticket_card(first, bidder, wanted) is not None
+    seat = app.extensions["card_seats"][bidder]
+    sql = seat.prepared.execute.sql
+    assert "%(ticket_id)s" in sql and "%(card_scores)s" in sql and "%(now)s" in sql
+    for name in ("card_bidder_id", "card_tender_id", "in_event", "card_frozen_at"):
+        assert f"%({name})s" not in sql
+    assert f"({seat.target.bidder_id}, {seat.target.tender_id}, {seat.target.event_id}, '" in sql
+    assert card_post.cast_ticket_card(second, bidder, wanted) is not None
+    assert _cards() == 2
