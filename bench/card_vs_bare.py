@@ -15,8 +15,12 @@ card costs two requests and the issue's "card submission" is the second one:
 * **POST** — the submission itself: CSRF check, ticket check, validation, insert, live-version bump,
   commit, 302 to the confirmation. Each connection holds forms fetched beforehand with a real GET of
   ``/stem/kaart/<bidder>`` (its session cookie and CSRF token), done before the measured window and outside
-  its CPU figure; the run ends at ``--seconds`` or when the fetched forms are used up, and POST/s is
-  counted over the time it actually took. Ratio: POST/s ÷ bare requests/s.
+  its CPU figure; a window ends when its fetched forms are used up, and POST/s is counted over the time it
+  actually took. The bare endpoint and the POSTs take turns in ``--rounds`` pairs of windows of about
+  ``PAIR_SECONDS`` each (bare first, then POST), because this machine's speed drifts by tens of percent
+  within a minute (a shared virtual machine): a ratio of one long bare run to one short POST run measured
+  the drift as much as the app. Ratio: the median of the pairs' POST/s ÷ bare requests/s (all pairs and
+  the pooled ratio are printed too).
 * **GET + POST** — the whole phone round: GET the card page, then POST it, timed together. Ratio:
   submissions/s ÷ bare requests/s (one submission is two HTTP requests against one bare request).
 
@@ -33,6 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -105,7 +110,8 @@ async def bare_load(port: int, connections: int, seconds: float, limit: int) -> 
     return len(latencies) / took, latencies, errors + failed
 
 
-FORMS_PER_SECOND = 150  # forms fetched for each second of a POST-only run; the run stops early if they run out
+PAIR_SECONDS = 1.0  # length of each bare window; a POST window gets the forms for about as long
+WINDOW_FORMS = 2500  # at most this many forms per POST window
 
 
 async def fetch_forms(port: int, evening: Evening, first: int, count: int) -> tuple[list[tuple[int, Form]], int]:
@@ -219,12 +225,50 @@ async def paced_cards(port: int, evening: Evening, first: int, rate: float, seco
     return posts, wholes, errors, acknowledged
 
 
+def alternating(port: int, evening: Evening, used: int, connections: int, rounds: int, server: Server
+                ) -> tuple[list[tuple[float, float]], list[float], list[float], int, int, list[str], float, float,
+                           tuple[float, float, float]]:
+    """``rounds`` pairs of a bare window and a POST window (module docstring): per pair (bare req/s,
+    POST/s); bare and POST latencies; POST errors; tickets used; acknowledged keys; worker CPU per bare
+    request and per POST (ms); and over the POST windows only, seconds, machine CPU seconds and PostgreSQL
+    CPU seconds. A POST window gets as many forms as the last pair's POST rate fills in ``PAIR_SECONDS``
+    (the first: a guess)."""
+    pairs: list[tuple[float, float]] = []
+    bare_latencies: list[float] = []
+    post_latencies: list[float] = []
+    acknowledged: list[str] = []
+    errors = 0
+    bare_cpu = post_cpu = 0.0
+    machine, during = MachineCpu(), [0.0, 0.0, 0.0]
+    per_window = 1000
+    for _ in range(rounds):
+        cpu = server.cpu_seconds()
+        bare_rps, latencies, bare_errors = asyncio.run(bare_load(port, connections, PAIR_SECONDS, 10**9))
+        bare_cpu += server.cpu_seconds() - cpu
+        bare_latencies += latencies
+        errors += bare_errors
+        forms, fetched = asyncio.run(fetch_forms(port, evening, used, per_window))
+        used += fetched
+        cpu = server.cpu_seconds()
+        machine.start()
+        post_rps, posts, post_errors, keys = asyncio.run(post_load(port, evening, forms, connections, 60))
+        during = [total + part for total, part in zip(during, machine.stop(), strict=True)]
+        post_cpu += server.cpu_seconds() - cpu
+        post_latencies += posts
+        errors += post_errors
+        acknowledged += keys
+        pairs.append((bare_rps, post_rps))
+        per_window = min(WINDOW_FORMS, max(200, int(post_rps * PAIR_SECONDS)))
+    return (pairs, bare_latencies, post_latencies, errors, used, acknowledged,
+            bare_cpu / max(1, len(bare_latencies)) * 1000, post_cpu / max(1, len(post_latencies)) * 1000,
+            (during[0], during[1], during[2]))
+
+
 def run_database(kind: str, levels: list[int], seconds: float, limit: int, workers: int,
-                 rates: list[float]) -> list[str]:
+                 rates: list[float], rounds: int) -> list[str]:
     summary = []
-    prefetch = min(limit, int(seconds * FORMS_PER_SECOND))
     with database(kind) as url:
-        evening = prepare_evening(url, (limit + prefetch) * len(levels) + int(sum(rates) * seconds) + 300)
+        evening = prepare_evening(url, (limit + WINDOW_FORMS * rounds) * len(levels) + int(sum(rates) * seconds) + 300)
         with Server(url, workers=workers) as server:
             asyncio.run(card_load(server.port, evening, 0, 20, 2, 200))  # warm up: templates, pools, caches
             asyncio.run(bare_load(server.port, 20, 1, 2000))
@@ -232,21 +276,14 @@ def run_database(kind: str, levels: list[int], seconds: float, limit: int, worke
             print(f"\n== {kind}: gunicorn gevent × {workers} workers, {seconds:.0f} s or {limit} cards per run",
                   flush=True)
             all_acknowledged: list[str] = []
-            machine = MachineCpu()
             for connections in levels:
-                cpu = server.cpu_seconds()
-                bare_rps, bare_lat, bare_err = asyncio.run(bare_load(server.port, connections, seconds, limit * 4))
-                bare_cpu = (server.cpu_seconds() - cpu) / max(1, len(bare_lat)) * 1000
-
-                forms, fetched = asyncio.run(fetch_forms(server.port, evening, used, prefetch))
-                used += fetched
-                cpu = server.cpu_seconds()
-                machine.start()
-                post_rps, post_only, post_errors, acknowledged = asyncio.run(
-                    post_load(server.port, evening, forms, connections, seconds))
-                elapsed, busy, postgres = machine.stop()
-                post_cpu = (server.cpu_seconds() - cpu) / max(1, len(post_only)) * 1000
+                pairs, bare_lat, post_only, post_errors, used, acknowledged, bare_cpu, post_cpu, during = alternating(
+                    server.port, evening, used, connections, rounds, server)
+                elapsed, busy, postgres = during
                 all_acknowledged += acknowledged
+                bare_rps = statistics.median(bare for bare, _ in pairs)
+                post_rps = statistics.median(post for _, post in pairs)
+                ratios = [post / bare for bare, post in pairs if bare]
 
                 cpu = server.cpu_seconds()
                 rps, posts, gets, wholes, errors, acknowledged = asyncio.run(
@@ -254,14 +291,18 @@ def run_database(kind: str, levels: list[int], seconds: float, limit: int, worke
                 card_cpu = (server.cpu_seconds() - cpu) / max(1, len(posts)) * 1000
                 used += len(posts) + errors
                 all_acknowledged += acknowledged
-                post_ratio = post_rps / bare_rps if bare_rps else float("nan")
+                post_ratio = statistics.median(ratios) if ratios else float("nan")
                 ratio = rps / bare_rps if bare_rps else float("nan")
                 post_p99 = percentile(sorted(post_only), 0.99) * 1000
                 p99 = percentile(sorted(posts), 0.99) * 1000
                 print(f"-- {connections} connections")
-                print(f"   bare GET /_bench/ok : {bare_rps:7.0f} req/s  {latency_text(bare_lat)}  errors {bare_err}")
-                print(f"   POST only (form fetched before): {post_rps:5.0f} POSTs/s, {len(post_only)} of "
-                      f"{len(forms)} fetched forms  errors {post_errors}")
+                print(f"   {rounds} pairs of windows, bare then POST (form fetched before); req/s: "
+                      + ", ".join(f"{bare:.0f} / {post:.0f}" for bare, post in pairs))
+                print("   ratio per pair: " + ", ".join(f"{r:.1%}" for r in ratios)
+                      + f"; pooled {sum(p for _, p in pairs) / sum(b for b, _ in pairs):.1%}")
+                print(f"   bare GET /_bench/ok : {bare_rps:7.0f} req/s (median)  {latency_text(bare_lat)}")
+                print(f"   POST only           : {post_rps:7.0f} POSTs/s (median), {len(post_only)} stored  "
+                      f"errors {post_errors}")
                 print(f"     POST (store card) : {latency_text(post_only)}")
                 print(f"   GET + POST          : {rps:7.0f} submissions/s ({2 * rps:.0f} req/s)  errors {errors}")
                 print(f"     POST (store card) : {latency_text(posts)}")
@@ -272,7 +313,8 @@ def run_database(kind: str, levels: list[int], seconds: float, limit: int, worke
                 print(f"   during the POSTs: {busy / elapsed:.2f} of {os.cpu_count()} cores busy"
                       + (f", PostgreSQL server {postgres / max(1, len(post_only)) * 1000:.2f} ms CPU per POST"
                          if kind == "postgres" else ""))
-                print(f"   ratio POSTs/s ÷ bare req/s: {post_ratio:.1%}; submissions (GET + POST)/s ÷ bare req/s: "
+                print(f"   ratio POSTs/s ÷ bare req/s (median of pairs): {post_ratio:.1%}; "
+                      f"submissions (GET + POST)/s ÷ median bare req/s: "
                       f"{ratio:.1%}", flush=True)
                 summary.append(f"{kind:8} {connections:4} conns: bare {bare_rps:6.0f} req/s; POST {post_rps:5.0f}/s "
                                f"(ratio {post_ratio:.1%}, p99 {post_p99:.0f} ms, errors {post_errors}); GET+POST "
@@ -309,6 +351,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rates", default="17,50", help="open-loop card rates per second (17/s = 1,000 a minute)")
+    parser.add_argument("--rounds", type=int, help="pairs of bare and POST windows (default 7, quick 3)")
     options = parser.parse_args()
     seconds = options.seconds or (3.0 if options.quick else 10.0)
     limit = 600 if options.quick else 8000
@@ -320,7 +363,8 @@ def main() -> None:
             print("\n== postgres: not reachable on 127.0.0.1:5432, skipped")
             continue
         rates = [float(rate) for rate in options.rates.split(",") if rate]
-        summary += run_database(kind, levels, seconds, limit, options.workers, rates)
+        rounds = options.rounds or (3 if options.quick else 7)
+        summary += run_database(kind, levels, seconds, limit, options.workers, rates, rounds)
     print("\nSummary (target at 50 connections: ratio ≥ 25 %, card POST p99 < 250 ms)")
     for line in summary:
         print("  " + line)
