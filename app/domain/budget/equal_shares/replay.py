@@ -228,15 +228,22 @@ def _verify(
             fresh.append((q, (best_factor - factor) / (slope_step / prep.costs[chosen])))
         promotion = q, factor
     old, weights, _ = past.entry_arrays(prep, -1)
-    pay = rho * weights
-    left = m[old] - pay
-    if (np.abs(left) <= TOLERANCE * pay).any():
+    if prep.unit_weights:
+        left = m[old] - rho
+        near = (np.abs(left) <= TOLERANCE * rho).any()
+        raised = s[old] + slope_step
+    else:
+        pay = rho * weights
+        left = m[old] - pay
+        near = (np.abs(left) <= TOLERANCE * pay).any()
+        raised = s[old] + weights * slope_step
+    if near:
         run.close = True
     new = slice(past.classes, past.classes + len(old))
     emptied = left < 0
     m[new] = np.where(emptied, 0.0, left)
     run.whole[new] = emptied
-    s[new] = s[old] + weights * slope_step
+    s[new] = raised
     return fresh, short, best_factor, best_plain, promotion
 
 
@@ -295,7 +302,7 @@ def _score(run: FloatRun, past: Round, j: int) -> tuple[float, bool, float, floa
     classes, weights, voters = past.entry_arrays(run.prep, j)
     cost, total_weight = run.prep.costs[j], run.prep.weight_totals[j]
     m = run.m
-    ratios = m[classes] / weights
+    ratios = m[classes] if run.prep.unit_weights else m[classes] / weights
     poor = past.poor_sets.get(j)
     above = None
     if poor is not None and poor.rich_weight > 0:
