@@ -1,5 +1,5 @@
 # Buurtstem: `make run` serves the app, `make test` runs every check. Both work on a fresh machine.
-# `make bench` prints benchmark figures (at most 33 min); `make bench BENCH_ARGS="--quick"` or "--only NAME".
+# `make bench` prints benchmark figures (at most 35 min); `make bench BENCH_ARGS="--quick"` or "--only NAME".
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
