@@ -12,7 +12,7 @@ import numpy as np
 
 from app.domain.budget.equal_shares.prepared import MesRun, Prepared
 from app.domain.budget.equal_shares.pricing import Prices, segment_sums
-from app.domain.budget.equal_shares.rounds import TOLERANCE, Round, decided_run, float_bound, unique_inverse
+from app.domain.budget.equal_shares.rounds import TOLERANCE, Round, decided_run, float_bound
 
 
 class FloatRun:
@@ -125,7 +125,7 @@ class FloatRun:
         prep = self.prep
         groups, weights, _ = prep.supporter_arrays[chosen]
         span = prep.weight_span
-        packed, where = unique_inverse(self.group_class[groups] * span + weights)
+        packed, where = np.unique(self.group_class[groups] * span + weights, return_inverse=True)
         old, split_weights = packed // span, packed % span
         pay = rho * split_weights
         old_money = self.m[old]

@@ -81,24 +81,10 @@ class Round:
             else:
                 groups, weights, voters = prep.supporter_arrays[j]
                 span = prep.weight_span
-                packed, where = unique_inverse(self.group_class[groups] * span + weights)
+                packed, where = np.unique(self.group_class[groups] * span + weights, return_inverse=True)
                 cached = (packed // span, (packed % span).astype(np.float64), np.bincount(where, voters))
             self.arrays[j] = cached
         return cached
-
-
-def unique_inverse(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(keys, return_inverse=True)`` for a non-empty 1-d integer array, in fewer numpy calls:
-    the replay and the float pass split a winner's supporters this way in every round, on arrays of a few
-    hundred entries, where ``np.unique``'s own Python steps cost more than the sort."""
-    order = keys.argsort(kind="stable")
-    ordered = keys[order]
-    starts = np.empty(len(keys), dtype=bool)
-    starts[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
-    inverse = np.empty(len(keys), dtype=np.int64)
-    inverse[order] = starts.cumsum() - 1
-    return ordered[starts], inverse
 
 
 def safe(limit: Real) -> Real:
