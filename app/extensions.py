@@ -6,10 +6,9 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
-
-from app.csrf import KeptSerializerCSRF
 
 
 class Base(DeclarativeBase):
@@ -28,6 +27,6 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-csrf = KeptSerializerCSRF()
+csrf = CSRFProtect()
 babel = Babel()
 login = LoginManager()
