@@ -6,6 +6,7 @@ round is counted in euros (as a ``.pb`` export of it would be); otherwise in cen
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from app.domain.budget import Instance, NotFundedReason, Outcome, greedy, mes, mes_greedy
 from app.extensions import db
 from app.models import BallotKind, BudgetBallot, BudgetRound, BudgetRule, Proposal, Ticket, TicketStatus
-from app.services import budget
+from app.services import budget, off_loop
 
 RULES = {BudgetRule.GREEDY: greedy, BudgetRule.MES: mes, BudgetRule.MES_GREEDY: mes_greedy}
 
@@ -95,28 +96,41 @@ class _Counts:
 
 _COUNTS: dict[tuple[object, ...], _Counts] = {}
 _COUNTS_KEPT = 32
+_COUNTING = threading.Lock()  # gevent's lock in a gevent worker (gunicorn patches before loading the app)
 
 
 def _counts(item: BudgetRound, shares_rule: BudgetRule) -> _Counts:
     """Count once per state of the round, not once per viewer.
 
     Every stored ballot raises the event's ``live_version`` (``changes.changed``), so the version together
-    with the rule, the budget and the ballot costs identifies what is being counted.
+    with the rule, the budget and the ballot costs identifies what is being counted. The count runs off the
+    worker's loop (``off_loop``: a big round's equal shares take seconds); viewers who arrive meanwhile wait
+    for it instead of starting the same count again.
     """
     costs = tuple((p.code, p.ballot_cost_cents) for p in budget.ballot_proposals(item))
     key = (item.public_id, item.event.live_version, item.rule, item.budget_cents, costs, budget.ballot_count(item))
     found = _COUNTS.get(key)
-    if found is None:
-        instance, unit = round_instance(item)
-        chosen = RULES[item.rule](instance)
-        plain = chosen if item.rule == BudgetRule.GREEDY else greedy(instance)
-        shares = chosen if item.rule == shares_rule else RULES[shares_rule](instance)
-        votes = {code: sum(1 for ballot in instance.ballots if code in ballot) for code in instance.costs}
-        found = _Counts(unit, len(instance.ballots), votes, chosen, plain, shares)
-        if len(_COUNTS) >= _COUNTS_KEPT:
-            _COUNTS.pop(next(iter(_COUNTS)))
-        _COUNTS[key] = found
+    if found is not None:
+        return found
+    with _COUNTING:
+        found = _COUNTS.get(key)
+        if found is None:
+            instance, unit = round_instance(item)
+            chosen, plain, shares = off_loop.run(_count, instance, item.rule, shares_rule)
+            votes = {code: sum(1 for ballot in instance.ballots if code in ballot) for code in instance.costs}
+            found = _Counts(unit, len(instance.ballots), votes, chosen, plain, shares)
+            if len(_COUNTS) >= _COUNTS_KEPT:
+                _COUNTS.pop(next(iter(_COUNTS)))
+            _COUNTS[key] = found
     return found
+
+
+def _count(instance: Instance, rule: BudgetRule, shares_rule: BudgetRule) -> tuple[Outcome, Outcome, Outcome]:
+    """The round under its own rule, under greedy and under equal shares (pure: runs off the loop)."""
+    chosen = RULES[rule](instance)
+    plain = chosen if rule == BudgetRule.GREEDY else greedy(instance)
+    shares = chosen if rule == shares_rule else RULES[shares_rule](instance)
+    return chosen, plain, shares
 
 
 def round_report(item: BudgetRound) -> RoundReport:

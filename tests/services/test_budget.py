@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 
@@ -204,6 +206,46 @@ def test_results_use_the_domain_rules_and_show_both(app) -> None:
     not_funded = [row for row in report.rows if not row.funded]
     assert all(row.reason is not None for row in not_funded)
     assert report.groups[-1].name is None and report.groups[-1].ballots == 10  # open-link ballots
+
+
+def test_a_viewer_during_a_count_waits_for_it_instead_of_counting_again(app, monkeypatch) -> None:
+    """A big round's count takes seconds; everyone who opens the results meanwhile gets that one count."""
+    item = make_round(rule=BudgetRule.MES)
+    for index, choice in enumerate([{"1": 1}, {"2": 1, "3": 1}, {"4": 1}]):
+        budget_ballots.cast_ballot(item, open_voter(f"v{index}"), choice)
+    public_id = item.public_id
+    started, release = threading.Event(), threading.Event()
+    counted = []
+    count = budget_results._count
+
+    def held(*args):  # type: ignore[no-untyped-def]
+        counted.append(args)
+        started.set()
+        release.wait(30)
+        return count(*args)
+
+    monkeypatch.setattr(budget_results, "_count", held)
+    reports: dict[str, budget_results.RoundReport] = {}
+
+    def view(name: str) -> None:
+        with app.app_context():
+            reports[name] = budget_results.round_report(budget.round_by_public_id(public_id))
+            db.session.remove()
+
+    first = threading.Thread(target=view, args=("first",))
+    first.start()
+    assert started.wait(30)
+    second = threading.Thread(target=view, args=("second",))
+    second.start()
+    second.join(timeout=1)
+    assert second.is_alive()  # waiting for the first viewer's count
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert len(counted) == 1
+    assert reports["first"] == reports["second"]
+    assert {row.code for row in reports["first"].rows if row.funded} == set(mes(budget_results.round_instance(
+        item)[0]).winners)
 
 
 def test_counting_in_cents_when_an_amount_has_cents(app) -> None:
