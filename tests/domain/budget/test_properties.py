@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from app.domain.budget import Instance, equal_shares, greedy, mes, mes_greedy
 from app.domain.budget.equal_shares import add1_completion, mes_run
+from app.domain.budget.equal_shares.completion import REPLAY_FROM
 
 
 @st.composite
@@ -59,10 +60,11 @@ def test_greedy_is_maximal(instance: Instance) -> None:
 
 
 @settings(max_examples=80, deadline=None)
-@given(instances(points=True))
-def test_jumps_equal_one_unit_steps(instance: Instance) -> None:
-    jumped = add1_completion(instance)
-    stepped = add1_completion(instance, step_by_one=True)
+@given(instances(points=True), st.sampled_from([0, REPLAY_FROM]))
+def test_jumps_equal_one_unit_steps(instance: Instance, replay_from: int) -> None:
+    """Replaying runs (and proving intervals) or deciding whole runs: the same result as one-unit steps."""
+    jumped = add1_completion(instance, replay_from=replay_from)
+    stepped = add1_completion(instance, step_by_one=True, replay_from=replay_from)
     assert jumped.run.winners == stepped.run.winners
     assert jumped.run.per_voter_budget == stepped.run.per_voter_budget
 

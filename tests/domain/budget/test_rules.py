@@ -12,6 +12,7 @@ import pytest
 
 from app.domain.budget import Instance, greedy, instance_from_election, mes, mes_greedy, parse_pb, tally
 from app.domain.budget.equal_shares import add1_completion, decide, mes_run, prepare, prove
+from app.domain.budget.equal_shares.completion import REPLAY_FROM
 from app.domain.budget.equal_shares.float_run import FloatRun
 from app.domain.budget.outcome import NotFundedReason
 
@@ -102,9 +103,10 @@ def test_official_equal_shares_outcomes(stem: str) -> None:
         "Netherlands_Assen_2024",
     ],
 )
-def test_jumping_completion_equals_one_unit_steps(stem: str) -> None:
-    jumped = add1_completion(load(stem))
-    stepped = add1_completion(load(stem), step_by_one=True)
+@pytest.mark.parametrize("replay_from", [0, REPLAY_FROM], ids=["replaying", "whole-runs"])
+def test_jumping_completion_equals_one_unit_steps(stem: str, replay_from: int) -> None:
+    jumped = add1_completion(load(stem), replay_from=replay_from)
+    stepped = add1_completion(load(stem), step_by_one=True, replay_from=replay_from)
     # The bound a run reports depends on the runs before it (limits carried over); the run does not.
     assert replace(jumped.run, stable_for=None) == replace(stepped.run, stable_for=None)
     assert jumped.first_overspending_budget == stepped.first_overspending_budget
@@ -123,16 +125,19 @@ def test_sums_of_untouched_or_emptied_supporters_count_as_exact() -> None:
     instance = Instance(budget=0, costs={"a": 30, "b": 25, "c": 10},
                         ballots=({"a": 1}, {"a": 1, "b": 1}, {"a": 1}, {"b": 1, "c": 1}, {"b": 1}))
     prep = prepare(instance)
-    run = FloatRun(prep, 10)
     projects, groups, _, _ = prep.support_table
-    assert run.held_exactly(projects, run.group_class[groups], len(prep.ids)).all()
-    run.fund(prep.ids.index("b"), 25 / 3, 0.0)  # b's three supporters pay 8.33 each, from 10
-    exact = dict(zip(prep.ids, run.held_exactly(projects, run.group_class[groups], len(prep.ids)), strict=True))
-    assert exact == {"a": False, "b": False, "c": False}
-    run = FloatRun(prep, 5)
-    run.fund(prep.ids.index("b"), 25 / 3, 0.0)  # now every supporter of b pays all 5 it has
-    exact = dict(zip(prep.ids, run.held_exactly(projects, run.group_class[groups], len(prep.ids)), strict=True))
-    assert exact == {"a": True, "b": True, "c": True}
+    b_supporters = prep.supporter_arrays[prep.ids.index("b")][0]
+
+    def held_exactly_after_b(b: int) -> dict[str, bool]:
+        """Whether each project's supporters hold an exact sum once b's supporters paid 25 / 3 each."""
+        run = FloatRun(prep, b)
+        assert run.held_exactly(projects, run.group_class[groups], len(prep.ids)).all()
+        run.m[1], run.whole[1] = max(0.0, b - 25 / 3), b < 25 / 3
+        run.group_class[b_supporters] = 1
+        return dict(zip(prep.ids, run.held_exactly(projects, run.group_class[groups], len(prep.ids)), strict=True))
+
+    assert held_exactly_after_b(10) == {"a": False, "b": False, "c": False}  # 8.33 paid from 10
+    assert held_exactly_after_b(5) == {"a": True, "b": True, "c": True}  # all 5 paid
 
 
 def example() -> Instance:

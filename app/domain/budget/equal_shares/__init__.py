@@ -79,8 +79,10 @@ the winner's factor at ``b`` (then above the winner's at every budget in between
 need no check. A near tie there is a failed proof, not a reason for an exact rerun. The completion
 gallops with such intervals and falls back to the bound's step.
 
-A single float pass decides (``float_run.FloatRun``: each round prices every live project at once with
-numpy, by Newton's method on the sum of what the supporters pay; ``replay`` replays and proves). Every
+A single float pass decides (``float_run.FloatRun``: the rounds not replayed are decided in compiled code,
+``kernel``, each project priced by Newton's method on the sum of what its supporters pay; ``replay``
+replays and proves). On small elections (``completion.REPLAY_FROM``) a whole compiled run costs less than
+a replay, so there every run is decided whole, and replayed only when that meets a near tie. Every
 comparison, replayed or not, within a relative ``1e-9`` of a tie makes the whole run start over in
 exact fractions (``exact.ExactRun``, from round 0, per-project supporter entries kept sorted by money
 per unit of weight); float limits are shrunk by a relative ``1e-6`` before use. One kind of tie is exact
@@ -89,7 +91,7 @@ factor is exactly ``1 / weight of the others``, the same float for the same weig
 (``ExactRun.price``); real elections meet such ties at almost every budget (Toulouse 2024).
 
 The modules: ``prepared`` (the instance indexed once), ``rounds`` (what a run records per round),
-``float_run``, ``replay``, ``exact`` and ``completion`` (``mes_run`` and ``add1_completion``).
+``float_run``, ``kernel``, ``replay``, ``exact`` and ``completion`` (``mes_run`` and ``add1_completion``).
 """
 
 from __future__ import annotations

@@ -1,17 +1,19 @@
-"""The float pass of one MES run: rounds decided for every live project at once with numpy.
+"""The float pass of one MES run: the state ``replay`` fills round by round, and the rounds left
+decided in compiled code (``kernel``).
 
 Voters are kept in classes (same payments so far): ``money`` and ``slope`` per class, ``group_class`` per
-merged ballot. A round prices every affordable project at once (``pricing.Prices``) over the flat table
-of (project, supporter group) pairs (``Prepared.support_table``) and charges the winner's supporters,
-each (class, weight) bucket of them becoming a new class.
+merged ballot. A round prices every affordable project over the flat table of (project, supporter group)
+pairs (``Prepared.support_table``) and charges the winner's supporters, each (class, weight) bucket of
+them becoming a new class.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from app.domain.budget.equal_shares.kernel import decide_rounds
 from app.domain.budget.equal_shares.prepared import MesRun, Prepared
-from app.domain.budget.equal_shares.pricing import Prices, segment_sums
+from app.domain.budget.equal_shares.pricing import segment_sums
 from app.domain.budget.equal_shares.rounds import TOLERANCE, Round, decided_run, float_bound
 
 
@@ -21,7 +23,7 @@ class FloatRun:
 
     ``replay.replay`` may first fill it with the rounds of the previous run that stand (then
     ``finished`` tells whether all did); deciding starts after them. ``classes``: room to reserve for
-    voter classes (they grow as needed)."""
+    the voter classes the replay makes (the base run's)."""
 
     def __init__(self, prep: Prepared, b: int, classes: int = 1) -> None:
         self.prep = prep
@@ -32,7 +34,7 @@ class FloatRun:
         self.winners: list[int] = []
         self.rounds: list[Round] = []
         capacity = max(classes, 2 * prep.n_groups + 1)
-        self.m = np.empty(capacity)  # a class is written when it is made, before it is read
+        self.m = np.empty(capacity)  # a class is written when it is made, before it is read (``replay``)
         self.s = np.empty(capacity)
         self.whole = np.empty(capacity, dtype=bool)
         self.m[0], self.s[0], self.whole[0] = b, 1.0, True
@@ -50,102 +52,40 @@ class FloatRun:
         return decided_run(self.prep, self.b, self.winners, float_bound(self.rounds))
 
     def _decide(self) -> None:
-        """Decide the remaining rounds, each for all live projects at once (module docstring)."""
+        """Decide the remaining rounds in compiled code (``kernel``)."""
         prep = self.prep
         n = len(prep.ids)
-        costs = prep.cost_array
-        projects, groups, weights, voters = prep.support_table
+        groups, _, int_weights = prep.table
+        _, _, weights, voters = prep.support_table
         alive = np.zeros(n, dtype=bool)
         alive[list(self.alive)] = True
-        below = None
-        while True:
-            live = alive[projects]
-            projects, groups, weights, voters = projects[live], groups[live], weights[live], voters[live]
-            classes = self.group_class[groups]
-            money = self.m[classes]
-            slope = self.s[classes]
-            (total_money,) = segment_sums(projects, n, money * voters)
-            candidates = np.flatnonzero(alive)
-            shortfall = costs[candidates] - total_money[candidates]
-            near = np.abs(shortfall) <= TOLERANCE * costs[candidates]
-            if near.any() and not self.held_exactly(projects, classes, n)[candidates[near]].all():
-                self.close = True
-            short = shortfall > 0
-            dropped = candidates[short]
-            slopes = np.zeros(0)
-            if len(dropped):
-                (total_slope,) = segment_sums(projects, n, slope * voters)
-                slopes = total_slope[dropped]
-            with_slope = slopes > 0
-            limited, distances = [dropped[with_slope]], [shortfall[short][with_slope] / slopes[with_slope]]
-            alive[dropped] = False
-            snapshot = self.group_class.copy(), self.classes
-            affordable = candidates[~short]
-            if not len(affordable):
-                self.alive.difference_update(dropped.tolist())
-                limits = limited[0], distances[0]
-                self.rounds.append(Round(None, tuple(dropped.tolist()), limits, *snapshot, (), None, False))
-                return
-            if len(dropped):
-                live = alive[projects]
-                projects, groups, weights, voters = projects[live], groups[live], weights[live], voters[live]
-                money, slope = money[live], slope[live]
-            priced = Prices(projects, weights, voters, money, slope, costs, prep.weight_total_array, below)
-            below = priced.rho
-            self.close = self.close or priced.close
-            factor = priced.factor[affordable]
-            best_at = int(factor.argmin())  # the first of equal minima: the smallest id
-            chosen, best_factor = int(affordable[best_at]), float(factor[best_at])
-            best_plain = bool(priced.plain[chosen])
-            others = np.ones(len(affordable), dtype=bool)
-            others[best_at] = False
-            near = (factor - best_factor <= TOLERANCE * best_factor) & ~(priced.plain[affordable] & best_plain)
-            if (near & others).any():
-                self.close = True
-            drift = priced.poor_slope[affordable] / (priced.rich_weight[affordable] * costs[affordable])
-            moving = others & (drift > 0)
-            limited.append(affordable[moving])
-            distances.append((factor[moving] - best_factor) / drift[moving])
-            limits = np.concatenate(limited), np.concatenate(distances)
-            rho = float(priced.rho[chosen])
-            slope_step = float(priced.poor_slope[chosen] / priced.rich_weight[chosen])
-            splits = self.fund(chosen, rho, slope_step)
-            alive[chosen] = False
-            self.alive.difference_update(dropped.tolist())
-            self.alive.discard(chosen)
-            self.winners.append(chosen)
-            self.rounds.append(
-                Round(chosen, tuple(dropped.tolist()), limits, *snapshot, splits, best_factor, best_plain)
-            )
-
-    def fund(self, chosen: int, rho: float, slope_step: float) -> tuple[tuple[int, int], ...]:
-        """Charge the supporters of ``chosen``: each (class, weight) bucket becomes a new class.
-
-        :returns: the buckets, in the order of their new classes."""
-        prep = self.prep
-        groups, weights, _ = prep.supporter_arrays[chosen]
-        span = prep.weight_span
-        packed, where = np.unique(self.group_class[groups] * span + weights, return_inverse=True)
-        old, split_weights = packed // span, packed % span
-        pay = rho * split_weights
-        old_money = self.m[old]
-        if (np.abs(old_money - pay) <= TOLERANCE * pay).any():
-            self.close = True
-        first, count = self.classes, len(packed)
-        self._reserve(first + count)
-        self.m[first : first + count] = np.where(old_money < pay, 0.0, old_money - pay)
-        self.whole[first : first + count] = old_money < pay
-        self.s[first : first + count] = self.s[old] + split_weights * slope_step
-        self.group_class[groups] = first + where
-        self.classes = first + count
-        return tuple(zip(old.tolist(), split_weights.tolist(), strict=True))
-
-    def _reserve(self, size: int) -> None:
-        if size > len(self.m):
-            grown = max(size, 2 * len(self.m))
-            self.m = np.concatenate([self.m, np.zeros(grown - len(self.m))])
-            self.s = np.concatenate([self.s, np.zeros(grown - len(self.s))])
-            self.whole = np.concatenate([self.whole, np.zeros(grown - len(self.whole), dtype=bool)])
+        size = self.classes + len(groups) + 1
+        money, slope, whole = np.empty(size), np.empty(size), np.empty(size, dtype=bool)
+        for room, known in ((money, self.m), (slope, self.s), (whole, self.whole)):
+            room[: self.classes] = known[: self.classes]
+        (chosen, dropped, dropped_at, limit_projects, limit_distances, limits_at, split_classes, split_weights,
+         splits_at, snapshots, class_counts, factors, plains, close, count) = decide_rounds(
+            prep.bounds_array, groups, int_weights, weights, voters, prep.cost_array, prep.weight_total_array,
+            prep.weight_span, alive, self.group_class, self.classes, money, slope, whole,
+            self.b * prep.n_voters < 2**53, TOLERANCE,
+        )
+        self.close = self.close or bool(close)
+        self.m, self.s, self.whole = money, slope, whole
+        for t in range(count):
+            winner = int(chosen[t])
+            splits = tuple(zip(split_classes[splits_at[t] : splits_at[t + 1]].tolist(),
+                               split_weights[splits_at[t] : splits_at[t + 1]].tolist(), strict=True))
+            limits = (limit_projects[limits_at[t] : limits_at[t + 1]].copy(),
+                      limit_distances[limits_at[t] : limits_at[t + 1]].copy())
+            self.rounds.append(Round(
+                None if winner < 0 else winner, tuple(dropped[dropped_at[t] : dropped_at[t + 1]].tolist()), limits,
+                snapshots[t].copy(), int(class_counts[t]), splits, float(factors[t]) if winner >= 0 else None,
+                bool(plains[t]),
+            ))
+            if winner >= 0:
+                self.winners.append(winner)
+        self.alive = set(np.flatnonzero(alive).tolist())
+        self.classes = int(class_counts[count - 1])
 
     def held_exactly(self, segments: np.ndarray, classes: np.ndarray, n: int) -> np.ndarray:
         """Per segment (project) ``0 .. n - 1``, whether what its supporters hold sums exactly in floats:

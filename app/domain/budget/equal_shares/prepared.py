@@ -65,6 +65,11 @@ class Prepared:
         return bounds
 
     @cached_property
+    def bounds_array(self) -> np.ndarray:
+        """Project ``j``'s pairs in ``table`` are ``bounds_array[j]:bounds_array[j + 1]``."""
+        return np.array(self._project_bounds, dtype=np.int64)
+
+    @cached_property
     def supporter_arrays(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
         """Per project, its supporters as arrays (groups, weights, voters), for the replay."""
         groups, _, weights = self.table

@@ -1,4 +1,4 @@
-"""The float pass's pricing (equal_shares.pricing.Prices) against the exact walk, on random projects."""
+"""The compiled float pass's pricing (equal_shares.kernel) against the exact walk, on random projects."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.budget.equal_shares.pricing import Prices
+from app.domain.budget.equal_shares.kernel import _price
+from app.domain.budget.equal_shares.rounds import TOLERANCE
 
 Supporter = tuple[int, int, int]
 """(weight, voters, money) of a supporter bucket."""
@@ -37,19 +38,29 @@ projects = st.lists(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(projects, min_size=1, max_size=5), st.booleans())
 def test_prices_equal_the_exact_walk(cases: list[tuple[int, list[Supporter]]], from_below: bool) -> None:
-    segments = np.array([k for k, (_, sup) in enumerate(cases) for _ in sup], dtype=np.int64)
+    sizes = [len(sup) for _, sup in cases]
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     flat = [s for _, sup in cases for s in sup]
     weights, voters, money = (np.array([s[i] for s in flat], dtype=np.float64) for i in range(3))
     costs = np.array([cost for cost, _ in cases], dtype=np.float64)
-    totals = np.bincount(segments, weights * voters, minlength=len(cases))
+    totals = np.array([sum(w * n for w, n, _ in sup) for _, sup in cases], dtype=np.float64)
     # A start below every price: the price when everybody could pay in full, or a little under it.
-    below = costs / totals * 0.5 if from_below else None
-    prices = Prices(segments, weights, voters, money, np.ones(len(flat)), costs, totals, below)
+    below = costs / totals * (0.5 if from_below else 1.0)
+    n = len(cases)
+    rho, rich, poor_slope, factor = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    plain = np.zeros(n, dtype=bool)
+    poor = np.zeros(len(flat), dtype=bool)
+    classes = np.arange(len(flat), dtype=np.int64)
+    slope = np.ones(len(flat))
     for k, (cost, sup) in enumerate(cases):
-        rho, rich, plain = exact_price(cost, sup)
-        if prices.close:
+        close = _price(k, bounds, weights, voters, costs, totals, money, classes, slope, below, rho, rich,
+                       poor_slope, factor, plain, poor, TOLERANCE)
+        if close:
             continue  # a near tie: the run starts over in fractions, nothing to compare
-        assert prices.rich_weight[k] == rich
-        assert bool(prices.plain[k]) == plain
-        assert abs(prices.rho[k] - float(rho)) <= 1e-12 * float(rho)
-        assert prices.factor[k] == (1 / rich if plain else prices.rho[k] / cost)
+        exact_rho, exact_rich, exact_plain = exact_price(cost, sup)
+        assert rich[k] == exact_rich
+        assert bool(plain[k]) == exact_plain
+        assert abs(rho[k] - float(exact_rho)) <= 1e-12 * float(exact_rho)
+        assert factor[k] == (1 / exact_rich if exact_plain else rho[k] / cost)
+        poor_voters = sum(n for (w, n, m) in sup if m / w < rho[k])
+        assert poor_slope[k] == poor_voters  # every supporter's slope is 1 here
