@@ -38,29 +38,20 @@ projects = st.lists(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(projects, min_size=1, max_size=5), st.booleans())
 def test_prices_equal_the_exact_walk(cases: list[tuple[int, list[Supporter]]], from_below: bool) -> None:
-    sizes = [len(sup) for _, sup in cases]
-    bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    flat = [s for _, sup in cases for s in sup]
-    weights, voters, money = (np.array([s[i] for s in flat], dtype=np.float64) for i in range(3))
-    costs = np.array([cost for cost, _ in cases], dtype=np.float64)
-    totals = np.array([sum(w * n for w, n, _ in sup) for _, sup in cases], dtype=np.float64)
-    # A start below every price: the price when everybody could pay in full, or a little under it.
-    below = costs / totals * (0.5 if from_below else 1.0)
-    n = len(cases)
-    rho, rich, poor_slope, factor = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
-    plain = np.zeros(n, dtype=bool)
-    poor = np.zeros(len(flat), dtype=bool)
-    classes = np.arange(len(flat), dtype=np.int64)
-    slope = np.ones(len(flat))
-    for k, (cost, sup) in enumerate(cases):
-        close = _price(k, bounds, weights, voters, costs, totals, money, classes, slope, below, rho, rich,
-                       poor_slope, factor, plain, poor, TOLERANCE)
+    for cost, sup in cases:
+        weights, voters, money = (np.array([s[i] for s in sup], dtype=np.float64) for i in range(3))
+        total = float(weights @ voters)
+        # A start below the price: the price when everybody could pay in full, or a little under it.
+        start = cost / total * (0.5 if from_below else 1.0)
+        rho, rich, poor_slope, plain, factor, close = _price(
+            float(cost), total, weights, voters, money, np.ones(len(sup)), np.zeros(len(sup), dtype=bool), start,
+            TOLERANCE,
+        )
         if close:
             continue  # a near tie: the run starts over in fractions, nothing to compare
         exact_rho, exact_rich, exact_plain = exact_price(cost, sup)
-        assert rich[k] == exact_rich
-        assert bool(plain[k]) == exact_plain
-        assert abs(rho[k] - float(exact_rho)) <= 1e-12 * float(exact_rho)
-        assert factor[k] == (1 / exact_rich if exact_plain else rho[k] / cost)
-        poor_voters = sum(n for (w, n, m) in sup if m / w < rho[k])
-        assert poor_slope[k] == poor_voters  # every supporter's slope is 1 here
+        assert rich == exact_rich
+        assert plain == exact_plain
+        assert abs(rho - float(exact_rho)) <= 1e-12 * float(exact_rho)
+        assert factor == (1 / exact_rich if exact_plain else rho / cost)
+        assert poor_slope == sum(n for w, n, m in sup if m / w < rho)  # every supporter's slope is 1 here

@@ -13,7 +13,6 @@ import numpy as np
 
 from app.domain.budget.equal_shares.kernel import decide_rounds
 from app.domain.budget.equal_shares.prepared import MesRun, Prepared
-from app.domain.budget.equal_shares.pricing import segment_sums
 from app.domain.budget.equal_shares.rounds import TOLERANCE, Round, decided_run, float_bound
 
 
@@ -87,13 +86,12 @@ class FloatRun:
         self.alive = set(np.flatnonzero(alive).tolist())
         self.classes = int(class_counts[count - 1])
 
-    def held_exactly(self, segments: np.ndarray, classes: np.ndarray, n: int) -> np.ndarray:
-        """Per segment (project) ``0 .. n - 1``, whether what its supporters hold sums exactly in floats:
-        every one of them still has the whole per-voter budget or nothing (``whole``: a class that paid
-        all it had holds exactly 0), so the sum is a whole number below 2**53 and a tie with the cost is
-        a real one, decided rightly by the float comparison without an exact rerun (Assen 2024 at
-        1,200 per voter: a project's supporters hold exactly its cost)."""
-        (partial,) = segment_sums(segments, n, (~self.whole[classes]).astype(np.float64))
+    def held_exactly(self, partial: np.ndarray) -> np.ndarray:
+        """Per project, from how many of its supporters' classes paid part of what they had
+        (``kernel.supporters_hold``), whether what its supporters hold sums exactly in floats: every one
+        of them still has the whole per-voter budget or nothing (``whole``: a class that paid all it had
+        holds exactly 0), so the sum is a whole number below 2**53 and a tie with the cost is a real one,
+        decided rightly by the float comparison without an exact rerun (Assen 2024 at 1,200 per voter: a
+        project's supporters hold exactly its cost)."""
         exact: np.ndarray = (partial == 0) & (self.b * self.prep.n_voters < 2**53)
         return exact
-

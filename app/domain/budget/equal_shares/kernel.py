@@ -34,55 +34,43 @@ _NEWTON_STEPS = 64
 
 @njit(cache=True)
 def _price(
-    j: int,
-    bounds: np.ndarray,
+    cost: float,
+    total: float,
     weights: np.ndarray,
     voters: np.ndarray,
-    costs: np.ndarray,
-    totals: np.ndarray,
     held_by: np.ndarray,
-    class_of: np.ndarray,
-    slope: np.ndarray,
-    below: np.ndarray,
-    rho: np.ndarray,
-    rich: np.ndarray,
-    poor_slope: np.ndarray,
-    factor: np.ndarray,
-    plain: np.ndarray,
+    slope_by: np.ndarray,
     poor: np.ndarray,
+    start: float,
     tolerance: float,
-) -> bool:
-    """Price project ``j`` (module docstring) from its entries' money this round (``held_by``,
-    ``class_of``), starting from ``below[j]``; write its price, rich weight, poor supporters' slope sum,
-    whether it is plain and its factor (``rho / cost``, or exactly ``1 / rich weight`` when plain).
+) -> tuple[float, float, float, bool, float, bool]:
+    """Price a project (module docstring) from its entries' weights, voters and money and slope per
+    voter (``poor``: room for a flag per entry), starting from ``start`` (at most the price).
 
-    :returns: whether it was near a tie."""
+    :returns: the price, the weight of the supporters who pay it in full (*rich*), the slope sum of the
+        others, whether it is plain, its factor (``rho / cost``, or exactly ``1 / rich weight`` when
+        plain) and whether it was near a tie."""
     close = False
-    cost = costs[j]
-    start, end = bounds[j], bounds[j + 1]
-    price = max(below[j], cost / totals[j])
-    rich_weight = totals[j]
+    price = max(start, cost / total)
+    rich_weight = total
     held = 0.0
-    poor_slope_sum = 0.0
-    for e in range(start, end):
-        poor[e] = False
+    poor_slope = 0.0
+    poor[:] = False
     for _ in range(_NEWTON_STEPS):
         newly = 0
         lost, gained, sloped = 0.0, 0.0, 0.0
-        for e in range(start, end):
-            if poor[e]:
-                continue
-            if held_by[e] / weights[e] < price:
+        for e in range(len(weights)):
+            if not poor[e] and held_by[e] / weights[e] < price:
                 poor[e] = True
                 newly += 1
                 lost += weights[e] * voters[e]
                 gained += held_by[e] * voters[e]
-                sloped += slope[class_of[e]] * voters[e]
+                sloped += slope_by[e] * voters[e]
         if newly == 0:
             break
         rich_weight -= lost
         held += gained
-        poor_slope_sum += sloped
+        poor_slope += sloped
         price = (cost - held) / rich_weight if rich_weight > 0 else cost
     else:
         close = True
@@ -91,15 +79,11 @@ def _price(
         close = True  # only reachable through float rounding: the exact rerun decides
         rich_weight = 1.0
     margin = tolerance * cost / rich_weight
-    for e in range(start, end):
+    for e in range(len(weights)):
         if abs(held_by[e] / weights[e] - price) <= margin:
             close = True
-    rho[j] = price
-    rich[j] = rich_weight
-    poor_slope[j] = poor_slope_sum
-    plain[j] = held == 0
-    factor[j] = 1 / rich_weight if held == 0 else price / cost
-    return close
+    plain = held == 0
+    return price, rich_weight, poor_slope, plain, 1 / rich_weight if plain else price / cost, close
 
 
 _INTS, _FLOATS, _FLAGS = types.int64[::1], types.float64[::1], types.boolean[::1]
@@ -167,8 +151,8 @@ def decide_rounds(
     plain = np.zeros(n, dtype=np.bool_)
     affordable = np.zeros(n, dtype=np.bool_)
     poor = np.zeros(len(groups), dtype=np.bool_)
-    held_by = np.empty(len(groups))  # per entry, this round: its supporters' money per voter, and class
-    class_of = np.empty(len(groups), dtype=np.int64)
+    held_by = np.empty(len(groups))  # per entry, this round: its supporters' money and slope per voter
+    slope_by = np.empty(len(groups))
     n_dropped = 0
     n_limits = 0
     n_splits = 0
@@ -183,8 +167,8 @@ def decide_rounds(
             partial = 0
             for e in range(bounds[j], bounds[j + 1]):
                 c = group_class[groups[e]]
-                class_of[e] = c
                 held_by[e] = money[c]
+                slope_by[e] = slope[c]
                 held += money[c] * voters[e]
                 if not whole[c]:
                     partial += 1
@@ -196,7 +180,7 @@ def decide_rounds(
                 n_dropped += 1
                 total_slope = 0.0
                 for e in range(bounds[j], bounds[j + 1]):
-                    total_slope += slope[class_of[e]] * voters[e]
+                    total_slope += slope_by[e] * voters[e]
                 if total_slope > 0:
                     limit_projects[n_limits] = j
                     limit_distances[n_limits] = shortfall / total_slope
@@ -210,8 +194,12 @@ def decide_rounds(
         best = -1
         for j in range(n):
             if affordable[j]:
-                close |= _price(j, bounds, weights, voters, costs, totals, held_by, class_of, slope, below, rho,
-                                rich, poor_slope, factor, plain, poor, tolerance)
+                start, end = bounds[j], bounds[j + 1]
+                rho[j], rich[j], poor_slope[j], plain[j], factor[j], near = _price(
+                    costs[j], totals[j], weights[start:end], voters[start:end], held_by[start:end],
+                    slope_by[start:end], poor[start:end], below[j], tolerance,
+                )
+                close |= near
                 if best < 0 or factor[j] < factor[best]:
                     best = j
         if best < 0:
@@ -265,3 +253,103 @@ def decide_rounds(
             if affordable[j]:
                 below[j] = rho[j]  # within a run prices only rise: next round's start
         t += 1
+
+
+@njit(
+    (_INTS, _INTS, _INTS, _FLOATS, _INTS, _FLOATS, _FLOATS, _FLAGS),
+    cache=True,
+)
+def supporters_hold(
+    projects: np.ndarray,
+    bounds: np.ndarray,
+    groups: np.ndarray,
+    voters: np.ndarray,
+    group_class: np.ndarray,
+    money: np.ndarray,
+    slope: np.ndarray,
+    whole: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per project of ``projects``, what its supporters hold, their slope sum, and how many of its
+    entries are in a class that paid part of what it had (``FloatRun.held_exactly``), with the classes
+    of ``group_class`` (``replay``: a past round's start)."""
+    held = np.zeros(len(projects))
+    slopes = np.zeros(len(projects))
+    partial = np.zeros(len(projects), dtype=np.int64)
+    for k in range(len(projects)):
+        j = projects[k]
+        for e in range(bounds[j], bounds[j + 1]):
+            c = group_class[groups[e]]
+            held[k] += money[c] * voters[e]
+            slopes[k] += slope[c] * voters[e]
+            if not whole[c]:
+                partial[k] += 1
+    return held, slopes, partial
+
+
+@njit(
+    (types.int64, _INTS, _INTS, _FLOATS, _FLOATS, _FLOATS, _FLOATS, _INTS, _FLOATS, _FLOATS, types.float64),
+    cache=True,
+)
+def price_at(
+    j: int,
+    bounds: np.ndarray,
+    groups: np.ndarray,
+    weights: np.ndarray,
+    voters: np.ndarray,
+    costs: np.ndarray,
+    totals: np.ndarray,
+    group_class: np.ndarray,
+    money: np.ndarray,
+    slope: np.ndarray,
+    tolerance: float,
+) -> tuple[float, bool, float, float, bool]:
+    """Project ``j``'s price with the classes of ``group_class`` (``replay``: a past round's start).
+
+    :returns: its factor, whether it is plain, its price, its poor supporters' slope sum per unit of the
+        others' weight, and whether it was near a tie."""
+    start, end = bounds[j], bounds[j + 1]
+    held_by = np.empty(end - start)
+    slope_by = np.empty(end - start)
+    for e in range(start, end):
+        c = group_class[groups[e]]
+        held_by[e - start] = money[c]
+        slope_by[e - start] = slope[c]
+    price, rich_weight, poor_slope, plain, factor, close = _price(
+        costs[j], totals[j], weights[start:end], voters[start:end], held_by, slope_by,
+        np.empty(end - start, dtype=np.bool_), 0.0, tolerance,
+    )
+    return factor, plain, price, poor_slope / rich_weight, close
+
+
+@njit(
+    (_INTS, types.float64, _INTS, _INTS, _FLOATS, _FLOATS, _FLOATS, _INTS, _FLOATS, _FLOATS),
+    cache=True,
+)
+def pay_at_tie(
+    projects: np.ndarray,
+    best_factor: float,
+    bounds: np.ndarray,
+    groups: np.ndarray,
+    weights: np.ndarray,
+    voters: np.ndarray,
+    costs: np.ndarray,
+    group_class: np.ndarray,
+    money: np.ndarray,
+    slope: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per project of ``projects``, what its supporters would pay at the price of a tie with the factor
+    ``best_factor`` (``replay._losing``), and the slope sum of those short of it."""
+    paid = np.zeros(len(projects))
+    slopes = np.zeros(len(projects))
+    for k in range(len(projects)):
+        j = projects[k]
+        tie = best_factor * costs[j]
+        for e in range(bounds[j], bounds[j + 1]):
+            c = group_class[groups[e]]
+            share = tie * weights[e]
+            if money[c] < share:
+                paid[k] += voters[e] * money[c]
+                slopes[k] += voters[e] * slope[c]
+            else:
+                paid[k] += voters[e] * share
+    return paid, slopes

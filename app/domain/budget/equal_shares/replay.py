@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.domain.budget.equal_shares.pricing import segment_sums
-from app.domain.budget.equal_shares.rounds import SHRINK, TOLERANCE, PoorSet, Real, Round, limit_arrays
+from app.domain.budget.equal_shares.kernel import pay_at_tie, price_at, supporters_hold
+from app.domain.budget.equal_shares.rounds import SHRINK, TOLERANCE, Real, Round, limit_arrays
 
 if TYPE_CHECKING:
     from app.domain.budget.equal_shares.float_run import FloatRun
@@ -99,7 +99,7 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
         run.rounds.append(
             Round(
                 past.chosen, dropped, limits, past.group_class, past.classes, past.splits, factor, plain, past.arrays,
-                past.poor_sets, promotion,
+                promotion,
             )
         )
         if dropped:
@@ -172,12 +172,14 @@ def _verify(
     contenders: list[int] = []
     if suspects:
         ordered = sorted(suspects)
-        segments, classes, _, voters = _stack(run, past, ordered)
+        _, groups, _, voters = prep.support_table
+        held, slopes, partial = supporters_hold(
+            np.array(ordered, dtype=np.int64), prep.bounds_array, groups, voters, past.group_class, m, s, run.whole
+        )
         costs = prep.cost_array[ordered]
-        held, slopes = segment_sums(segments, len(ordered), voters * m[classes], voters * s[classes])
         shortfalls = costs - held
         near = np.abs(shortfalls) <= TOLERANCE * costs
-        if near.any() and not run.held_exactly(segments, classes, len(ordered))[near].all():
+        if near.any() and not run.held_exactly(partial)[near].all():
             run.close = True
         for q, shortfall, total_slope in zip(ordered, shortfalls.tolist(), slopes.tolist(), strict=True):
             if shortfall <= 0:
@@ -227,7 +229,7 @@ def _verify(
         if slope_step > 0:
             fresh.append((q, (best_factor - factor) / (slope_step / prep.costs[chosen])))
         promotion = q, factor
-    old, weights, _ = past.entry_arrays(prep, -1)
+    old, weights = past.split_arrays()
     if prep.unit_weights:
         left = m[old] - rho
         near = (np.abs(left) <= TOLERANCE * rho).any()
@@ -261,13 +263,12 @@ def _losing(
 
     :returns: the suspects too near the tie to tell or that beat the winner, to be scored in full."""
     prep = run.prep
-    segments, classes, weights, voters = _stack(run, past, contenders)
-    money = run.m[classes]
+    _, groups, weights, voters = prep.support_table
     costs = prep.cost_array[contenders]
-    tie = best_factor * costs[segments] * weights
-    short = money < tie
-    (paid,) = segment_sums(segments, len(contenders), voters * np.where(short, money, tie))
-    (slopes,) = segment_sums(segments[short], len(contenders), (voters * run.s[classes])[short])
+    paid, slopes = pay_at_tie(
+        np.array(contenders, dtype=np.int64), best_factor, prep.bounds_array, groups, weights, voters,
+        prep.cost_array, past.group_class, run.m, run.s,
+    )
     unsure: list[int] = []
     for q, cost, pays, slope in zip(contenders, costs.tolist(), paid.tolist(), slopes.tolist(), strict=True):
         if pays >= cost * (1 - TOLERANCE):
@@ -277,89 +278,16 @@ def _losing(
     return unsure
 
 
-def _stack(run: FloatRun, past: Round, projects: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The supporters of ``projects`` at ``past``'s start, one after the other: segments (the position in
-    ``projects``), classes, weights and voters."""
-    parts = [past.entry_arrays(run.prep, j) for j in projects]
-    if len(parts) == 1:
-        classes, weights, voters = parts[0]
-        return np.zeros(len(classes), dtype=np.int64), classes, weights, voters
-    segments = np.repeat(np.arange(len(parts)), [len(part[0]) for part in parts])
-    classes, weights, voters = (np.concatenate(column) for column in zip(*parts, strict=True))
-    return segments, classes, weights, voters
-
-
 def _score(run: FloatRun, past: Round, j: int) -> tuple[float, bool, float, float]:
-    """A project's factor at the run's budget from its entries at ``past``'s start alone: the factor,
-    whether nobody is short of money, the price and the poor supporters' slope per unit of the others'
-    weight.
-
-    The poor are those whose money per unit of weight is below the price, and only one set is
-    consistent so (``ExactRun.price``). The set found the last time is tried first (between close
-    budgets it rarely changes): the price it gives, and whether exactly those entries are below it.
-    Otherwise ``_walk`` finds it. Near a tie (an entry within the float tolerance of the price) the
-    run starts over in fractions; the poor have nothing left exactly when what they have sums to 0."""
-    classes, weights, voters = past.entry_arrays(run.prep, j)
-    cost, total_weight = run.prep.costs[j], run.prep.weight_totals[j]
-    m = run.m
-    ratios = m[classes] if run.prep.unit_weights else m[classes] / weights
-    poor = past.poor_sets.get(j)
-    above = None
-    if poor is not None and poor.rich_weight > 0:
-        paid = float(poor.voters @ m[poor.classes])
-        above = ratios - (cost - paid) / poor.rich_weight
-        # the usual case in one test: the poor below the price, the others above it, all beyond the tolerance
-        if (above * poor.side).min() <= TOLERANCE * cost / poor.rich_weight:
-            if not ((above < 0) == poor.mask).all():
-                above = None
-            else:
-                run.close = True
-    if above is None:
-        money = m[classes]
-        walked = _walk(cost, total_weight, ratios, money * voters, weights * voters)
-        if walked is None:
-            run.close = True  # float rounding only: the exact rerun decides
-            return 1.0, False, float(cost), 0.0
-        mask, paid, rich_weight = walked
-        poor = past.poor_sets[j] = PoorSet(mask, classes[mask], voters[mask], rich_weight, np.where(mask, -1.0, 1.0))
-        above = ratios - (cost - paid) / rich_weight
-        if (np.abs(above) <= TOLERANCE * cost / rich_weight).any():
-            run.close = True
-    assert poor is not None  # noqa: S101 - set on either way above
-    rich_weight = poor.rich_weight
-    rho = (cost - paid) / rich_weight
-    if not len(poor.classes):
-        return 1 / rich_weight, True, rho, 0.0
-    plain = paid == 0
-    factor = 1 / rich_weight if plain else rho / cost
-    return factor, plain, rho, float(poor.voters @ run.s[poor.classes]) / rich_weight
-
-
-def _walk(
-    cost: int, total_weight: int, ratios: np.ndarray, held: np.ndarray, mass: np.ndarray
-) -> tuple[np.ndarray, float, float] | None:
-    """The poor entries as ``ExactRun.price`` walks them, with prefix sums over the entries sorted by
-    ``ratios`` (``held``: their money, ``mass``: their weight, both times their voters); with what the
-    poor hold and the others' weight. ``None`` if float rounding leaves nobody to pay.
-
-    The walk's test ``ratio * rich weight - cost left`` never decreases along the sorted entries (from
-    one entry to the next it changes by the rise in ratio times the weight still rich), so it stops at
-    the first entry where the test is not negative."""
-    order = ratios.argsort()
-    paid = held[order]
-    weight = mass[order]
-    paid_before = paid.cumsum()
-    paid_before -= paid
-    weight_before = weight.cumsum()
-    weight_before -= weight
-    gap = ratios[order] * (total_weight - weight_before)
-    gap += paid_before
-    gap -= cost
-    reached = gap >= 0
-    stop = int(reached.argmax())
-    rich_weight = float(total_weight - weight_before[stop])
-    if not reached[stop] or rich_weight <= 0:
-        return None
-    poor = np.zeros(len(ratios), dtype=bool)
-    poor[order[:stop]] = True
-    return poor, float(paid_before[stop]), rich_weight
+    """A project's factor at the run's budget with the classes at ``past``'s start (``kernel.price_at``):
+    the factor, whether it is plain, the price and the poor supporters' slope per unit of the others'
+    weight. A near tie makes the run start over in fractions."""
+    prep = run.prep
+    _, groups, weights, voters = prep.support_table
+    factor, plain, rho, slope_step, close = price_at(
+        j, prep.bounds_array, groups, weights, voters, prep.cost_array, prep.weight_total_array, past.group_class,
+        run.m, run.s, TOLERANCE,
+    )
+    if close:
+        run.close = True
+    return factor, plain, rho, slope_step

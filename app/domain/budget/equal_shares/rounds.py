@@ -19,28 +19,12 @@ SHRINK = 1e-6
 
 
 @dataclass(frozen=True)
-class PoorSet:
-    """Which of a project's entries in a round (``Round.entry_arrays``) could not pay its price in full
-    the last time the replay priced it, with what the next run needs of them: their classes and voters,
-    and the weight of all the others."""
-
-    mask: np.ndarray
-    classes: np.ndarray
-    voters: np.ndarray
-    rich_weight: float
-    side: np.ndarray
-    """-1 for the entries in ``mask``, 1 for the others: an entry is on its side of a price when
-    ``(ratio - price) * side > 0``."""
-
-
-@dataclass(frozen=True)
 class Round:
     """What a run did in one round, kept so the next run of the completion can replay it.
 
     ``group_class`` (the class of each merged ballot) and ``classes`` describe the voters at the round's
     start; they follow from the earlier selections alone, not from the per-voter budget, so later runs
-    share them (and nobody changes them). Each project's supporters as ``(class, weight) -> voters``
-    follow from them (``entry_arrays``). ``splits`` are the ``(class, weight)`` buckets of the winner's
+    share them (and nobody changes them). ``splits`` are the ``(class, weight)`` buckets of the winner's
     supporters in the order their new classes were made (numbered from ``classes`` on). ``factor`` is the
     winner's ``rho / cost`` and ``plain`` whether it was exactly ``1 / weight`` (see
     ``ExactRun.price``). ``dropped`` are the projects found unaffordable in the round, ``chosen`` is
@@ -58,32 +42,19 @@ class Round:
     splits: tuple[tuple[int, int], ...]
     factor: Real | None
     plain: bool
-    arrays: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-    """Entries as numpy arrays for the replay, made on first use and shared with later runs."""
-    poor_sets: dict[int, PoorSet] = field(default_factory=dict, compare=False, repr=False)
-    """Per project, which of its entries (``entry_arrays``) could not pay its price in full the last time
-    the replay priced it: a guess for the next run, checked there (``replay._score``)."""
+    arrays: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False, repr=False)
+    """The splits as numpy arrays for the replay, made on first use and shared with later runs."""
     promoted: tuple[int, float] | None = None
     """A project the run funded just before ``chosen``, and its factor then (at later budgets at most
     that): the rounds keep the order of the run they were decided in, and the run moved this project
     up from its own, later round (``replay``)."""
 
-    def entry_arrays(self, prep: Prepared, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Project ``j``'s supporters at the round's start as arrays: classes, weights and voters, one
-        element per ``(class, weight)`` (``j = -1``: the splits, with voters 1)."""
-        cached = self.arrays.get(j)
+    def split_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The splits as arrays: the classes and the weights (as floats)."""
+        cached = self.arrays.get("splits")
         if cached is None:
-            if j < 0:
-                keys = np.array(self.splits, dtype=np.int64).reshape(-1, 2)
-                cached = (keys[:, 0], keys[:, 1].astype(np.float64), np.ones(len(keys)))
-            else:
-                groups, weights, voters = prep.supporter_arrays[j]
-                span = prep.weight_span
-                packed, where = np.unique(self.group_class[groups] * span + weights, return_inverse=True)
-                cached = (packed // span, (packed % span).astype(np.float64), np.bincount(where, voters))
-            self.arrays[j] = cached
+            keys = np.array(self.splits, dtype=np.int64).reshape(-1, 2)
+            cached = self.arrays["splits"] = keys[:, 0], keys[:, 1].astype(np.float64)
         return cached
 
 
