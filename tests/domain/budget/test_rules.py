@@ -8,14 +8,13 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from app.domain.budget import Instance, greedy, instance_from_election, mes, mes_greedy, parse_pb, tally
 from app.domain.budget.equal_shares import add1_completion, decide, mes_run, prepare, prove
 from app.domain.budget.equal_shares.completion import REPLAY_FROM
 from app.domain.budget.equal_shares.float_run import FloatRun
-from app.domain.budget.equal_shares.kernel import supporters_hold
+from app.domain.budget.equal_shares.kernel import aggregate, hold
 from app.domain.budget.outcome import NotFundedReason
 
 PB_DIR = Path("/work/shared/pabulib")
@@ -127,8 +126,6 @@ def test_sums_of_untouched_or_emptied_supporters_count_as_exact() -> None:
     instance = Instance(budget=0, costs={"a": 30, "b": 25, "c": 10},
                         ballots=({"a": 1}, {"a": 1, "b": 1}, {"a": 1}, {"b": 1, "c": 1}, {"b": 1}))
     prep = prepare(instance)
-    everything = np.arange(len(prep.ids), dtype=np.int64)
-    _, groups, _, voters = prep.support_table
     b_supporters = prep.supporter_arrays[prep.ids.index("b")][0]
 
     def held_exactly_after_b(b: int) -> dict[str, bool]:
@@ -136,9 +133,14 @@ def test_sums_of_untouched_or_emptied_supporters_count_as_exact() -> None:
         run = FloatRun(prep, b)
         run.m[1], run.s[1], run.whole[1] = max(0.0, b - 25 / 3), 1.0, b < 25 / 3
         run.group_class[b_supporters] = 1
-        _, _, partial = supporters_hold(everything, prep.bounds_array, groups, voters, run.group_class, run.m, run.s,
-                                        run.whole)
-        return dict(zip(prep.ids, run.held_exactly(partial).tolist(), strict=True))
+        exact = {}
+        for j, project_id in enumerate(prep.ids):
+            groups, weights, voters = prep.supporter_arrays[j]
+            classes, _, merged_voters = aggregate(groups, weights, voters, run.group_class, prep.weight_span,
+                                                  prep.class_slots)
+            _, _, partial = hold(classes, merged_voters, run.m, run.s, run.whole)
+            exact[project_id] = run.held_exactly(partial)
+        return exact
 
     assert held_exactly_after_b(10) == {"a": False, "b": False, "c": False}  # 8.33 paid from 10
     assert held_exactly_after_b(5) == {"a": True, "b": True, "c": True}  # all 5 paid

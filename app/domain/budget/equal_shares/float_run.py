@@ -86,12 +86,11 @@ class FloatRun:
         self.alive = set(np.flatnonzero(alive).tolist())
         self.classes = int(class_counts[count - 1])
 
-    def held_exactly(self, partial: np.ndarray) -> np.ndarray:
-        """Per project, from how many of its supporters' classes paid part of what they had
-        (``kernel.supporters_hold``), whether what its supporters hold sums exactly in floats: every one
-        of them still has the whole per-voter budget or nothing (``whole``: a class that paid all it had
-        holds exactly 0), so the sum is a whole number below 2**53 and a tie with the cost is a real one,
-        decided rightly by the float comparison without an exact rerun (Assen 2024 at 1,200 per voter: a
-        project's supporters hold exactly its cost)."""
-        exact: np.ndarray = (partial == 0) & (self.b * self.prep.n_voters < 2**53)
-        return exact
+    def held_exactly(self, partial: int) -> bool:
+        """Whether what a project's supporters hold sums exactly in floats, from how many of their
+        classes paid part of what they had (``kernel.hold``): when none did, every one of them still
+        has the whole per-voter budget or nothing (``whole``: a class that paid all it had holds
+        exactly 0), so the sum is a whole number below 2**53 and a tie with the cost is a real one,
+        decided rightly by the float comparison without an exact rerun (Assen 2024 at 1,200 per voter:
+        a project's supporters hold exactly its cost)."""
+        return partial == 0 and self.b * self.prep.n_voters < 2**53

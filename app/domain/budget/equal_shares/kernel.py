@@ -59,14 +59,20 @@ def _price(
     for _ in range(_NEWTON_STEPS):
         newly = 0
         lost, gained, sloped = 0.0, 0.0, 0.0
+        margin = tolerance * cost / rich_weight if rich_weight > 0 else 0.0
+        near = False
         for e in range(len(weights)):
-            if not poor[e] and held_by[e] / weights[e] < price:
+            ratio = held_by[e] / weights[e]
+            if abs(ratio - price) <= margin:
+                near = True  # counts only if nothing changes in this pass: the price is then final
+            if not poor[e] and ratio < price:
                 poor[e] = True
                 newly += 1
                 lost += weights[e] * voters[e]
                 gained += held_by[e] * voters[e]
                 sloped += slope_by[e] * voters[e]
         if newly == 0:
+            close |= near
             break
         rich_weight -= lost
         held += gained
@@ -74,14 +80,15 @@ def _price(
         price = (cost - held) / rich_weight if rich_weight > 0 else cost
     else:
         close = True
-    price = (cost - held) / rich_weight if rich_weight > 0 else cost
+    final = (cost - held) / rich_weight if rich_weight > 0 else cost
     if rich_weight <= 0:
         close = True  # only reachable through float rounding: the exact rerun decides
         rich_weight = 1.0
-    margin = tolerance * cost / rich_weight
-    for e in range(len(weights)):
-        if abs(held_by[e] / weights[e] - price) <= margin:
-            close = True
+    if final != price:  # nobody below the start, which float rounding put above ``cost / total``
+        price = final
+        for e in range(len(weights)):
+            if abs(held_by[e] / weights[e] - price) <= tolerance * cost / rich_weight:
+                close = True
     plain = held == 0
     return price, rich_weight, poor_slope, plain, 1 / rich_weight if plain else price / cost, close
 
@@ -255,101 +262,121 @@ def decide_rounds(
         t += 1
 
 
-@njit(
-    (_INTS, _INTS, _INTS, _FLOATS, _INTS, _FLOATS, _FLOATS, _FLAGS),
-    cache=True,
-)
-def supporters_hold(
-    projects: np.ndarray,
-    bounds: np.ndarray,
-    groups: np.ndarray,
-    voters: np.ndarray,
-    group_class: np.ndarray,
-    money: np.ndarray,
-    slope: np.ndarray,
-    whole: np.ndarray,
+@njit((_INTS, _INTS, _FLOATS, _INTS, types.int64, _INTS), cache=True)
+def aggregate(
+    groups: np.ndarray, weights: np.ndarray, voters: np.ndarray, group_class: np.ndarray, span: int,
+    slots: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per project of ``projects``, what its supporters hold, their slope sum, and how many of its
-    entries are in a class that paid part of what it had (``FloatRun.held_exactly``), with the classes
-    of ``group_class`` (``replay``: a past round's start)."""
-    held = np.zeros(len(projects))
-    slopes = np.zeros(len(projects))
-    partial = np.zeros(len(projects), dtype=np.int64)
-    for k in range(len(projects)):
-        j = projects[k]
-        for e in range(bounds[j], bounds[j + 1]):
+    """A project's supporter groups (with their weights and voters) merged by (class, weight) with the
+    classes of ``group_class``: the classes, weights (as floats) and voters. Voters of one class have
+    the same money, so the replay prices these few entries instead of every group.
+
+    With every weight 1 (approval) the merge is one pass: ``slots`` (-1 for every class, as it is left)
+    holds the position of each class met; otherwise the keys are sorted."""
+    classes = np.empty(len(groups), dtype=np.int64)
+    merged_weights = np.empty(len(groups))
+    merged_voters = np.zeros(len(groups))
+    count = 0
+    if span <= 2:
+        for e in range(len(groups)):
             c = group_class[groups[e]]
-            held[k] += money[c] * voters[e]
-            slopes[k] += slope[c] * voters[e]
-            if not whole[c]:
-                partial[k] += 1
+            if slots[c] < 0:
+                slots[c] = count
+                classes[count] = c
+                merged_weights[count] = 1.0
+                count += 1
+            merged_voters[slots[c]] += voters[e]
+        for k in range(count):
+            slots[classes[k]] = -1
+        return classes[:count].copy(), merged_weights[:count].copy(), merged_voters[:count].copy()
+    keys = np.empty(len(groups), dtype=np.int64)
+    for e in range(len(groups)):
+        keys[e] = group_class[groups[e]] * span + weights[e]
+    order = np.argsort(keys)
+    previous = -1
+    for k in range(len(order)):
+        key = keys[order[k]]
+        if key != previous:
+            previous = key
+            classes[count] = key // span
+            merged_weights[count] = key % span
+            count += 1
+        merged_voters[count - 1] += voters[order[k]]
+    return classes[:count].copy(), merged_weights[:count].copy(), merged_voters[:count].copy()
+
+
+@njit((_INTS, _FLOATS, _FLOATS, _FLOATS, _FLAGS), cache=True)
+def hold(
+    classes: np.ndarray, voters: np.ndarray, money: np.ndarray, slope: np.ndarray, whole: np.ndarray
+) -> tuple[float, float, int]:
+    """What a project's supporters (``aggregate``d entries) hold, their slope sum, and how many entries
+    are of a class that paid part of what it had (``FloatRun.held_exactly``)."""
+    held, slopes, partial = 0.0, 0.0, 0
+    for k in range(len(classes)):
+        c = classes[k]
+        held += money[c] * voters[k]
+        slopes += slope[c] * voters[k]
+        if not whole[c]:
+            partial += 1
     return held, slopes, partial
 
 
 @njit(
-    (types.int64, _INTS, _INTS, _FLOATS, _FLOATS, _FLOATS, _FLOATS, _INTS, _FLOATS, _FLOATS, types.float64),
+    (types.float64, types.float64, _INTS, _FLOATS, _FLOATS, _FLOATS, _FLOATS, types.float64, types.float64),
     cache=True,
 )
 def price_at(
-    j: int,
-    bounds: np.ndarray,
-    groups: np.ndarray,
+    cost: float,
+    total: float,
+    classes: np.ndarray,
     weights: np.ndarray,
     voters: np.ndarray,
-    costs: np.ndarray,
-    totals: np.ndarray,
-    group_class: np.ndarray,
     money: np.ndarray,
     slope: np.ndarray,
+    hint: float,
     tolerance: float,
 ) -> tuple[float, bool, float, float, bool]:
-    """Project ``j``'s price with the classes of ``group_class`` (``replay``: a past round's start).
+    """A project's price from its ``aggregate``d supporters.
+
+    ``hint`` is a guess of the price (the last one found for this round and project). Newton's method
+    starts from the price of the line through the supporters below the guess, ``(cost - what they
+    hold) / the others' weight``: for any set of supporters that line lies above the sum paid, so its
+    solution is at most the price. With a good guess it is the price, and one pass confirms it.
 
     :returns: its factor, whether it is plain, its price, its poor supporters' slope sum per unit of the
         others' weight, and whether it was near a tie."""
-    start, end = bounds[j], bounds[j + 1]
-    held_by = np.empty(end - start)
-    slope_by = np.empty(end - start)
-    for e in range(start, end):
-        c = group_class[groups[e]]
-        held_by[e - start] = money[c]
-        slope_by[e - start] = slope[c]
+    held_by = np.empty(len(classes))
+    slope_by = np.empty(len(classes))
+    below_hint_held, below_hint_weight = 0.0, 0.0
+    for k in range(len(classes)):
+        c = classes[k]
+        held_by[k] = money[c]
+        slope_by[k] = slope[c]
+        if money[c] < hint * weights[k]:
+            below_hint_held += money[c] * voters[k]
+            below_hint_weight += weights[k] * voters[k]
+    lower = 0.0
+    if below_hint_weight < total:
+        lower = (cost - below_hint_held) / (total - below_hint_weight)
     price, rich_weight, poor_slope, plain, factor, close = _price(
-        costs[j], totals[j], weights[start:end], voters[start:end], held_by, slope_by,
-        np.empty(end - start, dtype=np.bool_), 0.0, tolerance,
+        cost, total, weights, voters, held_by, slope_by, np.empty(len(classes), dtype=np.bool_), lower, tolerance
     )
     return factor, plain, price, poor_slope / rich_weight, close
 
 
-@njit(
-    (_INTS, types.float64, _INTS, _INTS, _FLOATS, _FLOATS, _FLOATS, _INTS, _FLOATS, _FLOATS),
-    cache=True,
-)
+@njit((types.float64, _INTS, _FLOATS, _FLOATS, _FLOATS, _FLOATS), cache=True)
 def pay_at_tie(
-    projects: np.ndarray,
-    best_factor: float,
-    bounds: np.ndarray,
-    groups: np.ndarray,
-    weights: np.ndarray,
-    voters: np.ndarray,
-    costs: np.ndarray,
-    group_class: np.ndarray,
-    money: np.ndarray,
-    slope: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per project of ``projects``, what its supporters would pay at the price of a tie with the factor
-    ``best_factor`` (``replay._losing``), and the slope sum of those short of it."""
-    paid = np.zeros(len(projects))
-    slopes = np.zeros(len(projects))
-    for k in range(len(projects)):
-        j = projects[k]
-        tie = best_factor * costs[j]
-        for e in range(bounds[j], bounds[j + 1]):
-            c = group_class[groups[e]]
-            share = tie * weights[e]
-            if money[c] < share:
-                paid[k] += voters[e] * money[c]
-                slopes[k] += voters[e] * slope[c]
-            else:
-                paid[k] += voters[e] * share
+    tie: float, classes: np.ndarray, weights: np.ndarray, voters: np.ndarray, money: np.ndarray, slope: np.ndarray
+) -> tuple[float, float]:
+    """What a project's supporters (``aggregate``d) would pay at the price ``tie`` per unit of weight
+    (``replay._losing``), and the slope sum of those short of it."""
+    paid, slopes = 0.0, 0.0
+    for k in range(len(classes)):
+        c = classes[k]
+        share = tie * weights[k]
+        if money[c] < share:
+            paid += voters[k] * money[c]
+            slopes += voters[k] * slope[c]
+        else:
+            paid += voters[k] * share
     return paid, slopes

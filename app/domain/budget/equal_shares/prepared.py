@@ -81,6 +81,19 @@ class Prepared:
         )
 
     @cached_property
+    def class_slots(self) -> np.ndarray:
+        """-1 per voter class a run can make (at most one per pair of ``table``, and the first), as
+        ``kernel.aggregate`` needs and leaves it."""
+        return np.full(len(self.table[0]) + 1, -1, dtype=np.int64)
+
+    @cached_property
+    def float_supporter_weights(self) -> tuple[np.ndarray, ...]:
+        """Per project, its supporters' weights as floats, in the order of ``supporter_arrays``."""
+        weights = self.support_table[2]
+        bounds = self._project_bounds
+        return tuple(weights[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True))
+
+    @cached_property
     def support_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every (project, supporter group) pair as four flat arrays, by project: projects, groups,
         weights and voters (the group's multiplicity), the last two as floats."""

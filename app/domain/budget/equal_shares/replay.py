@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.domain.budget.equal_shares.kernel import pay_at_tie, price_at, supporters_hold
+from app.domain.budget.equal_shares.kernel import hold, pay_at_tie, price_at
 from app.domain.budget.equal_shares.rounds import SHRINK, TOLERANCE, Real, Round, limit_arrays
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
         run.rounds.append(
             Round(
                 past.chosen, dropped, limits, past.group_class, past.classes, past.splits, factor, plain, past.arrays,
-                promotion,
+                past.seen, past.prices, promotion,
             )
         )
         if dropped:
@@ -170,24 +170,19 @@ def _verify(
     fresh: list[tuple[int, Real]] = []
     short: set[int] = set()
     contenders: list[int] = []
-    if suspects:
-        ordered = sorted(suspects)
-        _, groups, _, voters = prep.support_table
-        held, slopes, partial = supporters_hold(
-            np.array(ordered, dtype=np.int64), prep.bounds_array, groups, voters, past.group_class, m, s, run.whole
-        )
-        costs = prep.cost_array[ordered]
-        shortfalls = costs - held
-        near = np.abs(shortfalls) <= TOLERANCE * costs
-        if near.any() and not run.held_exactly(partial)[near].all():
+    for q in sorted(suspects):
+        classes, _, voters = past.entry_arrays(prep, q)
+        held, total_slope, partial = hold(classes, voters, m, s, run.whole)
+        cost = prep.costs[q]
+        shortfall = cost - held
+        if abs(shortfall) <= TOLERANCE * cost and not run.held_exactly(partial):
             run.close = True
-        for q, shortfall, total_slope in zip(ordered, shortfalls.tolist(), slopes.tolist(), strict=True):
-            if shortfall <= 0:
-                contenders.append(q)
-            else:
-                short.add(q)
-                if total_slope > 0:
-                    fresh.append((q, shortfall / total_slope))
+        if shortfall <= 0:
+            contenders.append(q)
+        else:
+            short.add(q)
+            if total_slope > 0:
+                fresh.append((q, shortfall / total_slope))
     chosen = past.chosen
     if chosen is None:
         return None if contenders else (fresh, short, None, False, None)
@@ -229,7 +224,7 @@ def _verify(
         if slope_step > 0:
             fresh.append((q, (best_factor - factor) / (slope_step / prep.costs[chosen])))
         promotion = q, factor
-    old, weights = past.split_arrays()
+    old, weights, _ = past.entry_arrays(prep, -1)
     if prep.unit_weights:
         left = m[old] - rho
         near = (np.abs(left) <= TOLERANCE * rho).any()
@@ -262,15 +257,11 @@ def _losing(
     ``fresh``.
 
     :returns: the suspects too near the tie to tell or that beat the winner, to be scored in full."""
-    prep = run.prep
-    _, groups, weights, voters = prep.support_table
-    costs = prep.cost_array[contenders]
-    paid, slopes = pay_at_tie(
-        np.array(contenders, dtype=np.int64), best_factor, prep.bounds_array, groups, weights, voters,
-        prep.cost_array, past.group_class, run.m, run.s,
-    )
     unsure: list[int] = []
-    for q, cost, pays, slope in zip(contenders, costs.tolist(), paid.tolist(), slopes.tolist(), strict=True):
+    for q in contenders:
+        classes, weights, voters = past.entry_arrays(run.prep, q)
+        cost = run.prep.costs[q]
+        pays, slope = pay_at_tie(best_factor * cost, classes, weights, voters, run.m, run.s)
         if pays >= cost * (1 - TOLERANCE):
             unsure.append(q)
         elif slope > 0:
@@ -283,11 +274,12 @@ def _score(run: FloatRun, past: Round, j: int) -> tuple[float, bool, float, floa
     the factor, whether it is plain, the price and the poor supporters' slope per unit of the others'
     weight. A near tie makes the run start over in fractions."""
     prep = run.prep
-    _, groups, weights, voters = prep.support_table
+    classes, weights, voters = past.entry_arrays(prep, j)
     factor, plain, rho, slope_step, close = price_at(
-        j, prep.bounds_array, groups, weights, voters, prep.cost_array, prep.weight_total_array, past.group_class,
-        run.m, run.s, TOLERANCE,
+        float(prep.costs[j]), float(prep.weight_totals[j]), classes, weights, voters, run.m, run.s,
+        past.prices.get(j, 0.0), TOLERANCE,
     )
+    past.prices[j] = rho
     if close:
         run.close = True
     return factor, plain, rho, slope_step

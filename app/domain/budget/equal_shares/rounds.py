@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from app.domain.budget.equal_shares.kernel import aggregate
 from app.domain.budget.equal_shares.prepared import MesRun, Prepared
 
 Real = Fraction | float
@@ -24,7 +25,8 @@ class Round:
 
     ``group_class`` (the class of each merged ballot) and ``classes`` describe the voters at the round's
     start; they follow from the earlier selections alone, not from the per-voter budget, so later runs
-    share them (and nobody changes them). ``splits`` are the ``(class, weight)`` buckets of the winner's
+    share them (and nobody changes them). Each project's supporters as ``(class, weight) -> voters``
+    follow from them (``entry_arrays``). ``splits`` are the ``(class, weight)`` buckets of the winner's
     supporters in the order their new classes were made (numbered from ``classes`` on). ``factor`` is the
     winner's ``rho / cost`` and ``plain`` whether it was exactly ``1 / weight`` (see
     ``ExactRun.price``). ``dropped`` are the projects found unaffordable in the round, ``chosen`` is
@@ -42,20 +44,41 @@ class Round:
     splits: tuple[tuple[int, int], ...]
     factor: Real | None
     plain: bool
-    arrays: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False, repr=False)
-    """The splits as numpy arrays for the replay, made on first use and shared with later runs."""
+    arrays: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Entries as numpy arrays for the replay, made on second use and shared with later runs."""
+    seen: set[int] = field(default_factory=set, compare=False, repr=False)
+    """The projects whose entries were asked for once (``entry_arrays``)."""
+    prices: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
+    """Per project, the price the replay last found for it in this round: the next run's guess
+    (``kernel.price_at``)."""
     promoted: tuple[int, float] | None = None
     """A project the run funded just before ``chosen``, and its factor then (at later budgets at most
     that): the rounds keep the order of the run they were decided in, and the run moved this project
     up from its own, later round (``replay``)."""
 
-    def split_arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """The splits as arrays: the classes and the weights (as floats)."""
-        cached = self.arrays.get("splits")
-        if cached is None:
+    def entry_arrays(self, prep: Prepared, j: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Project ``j``'s supporters at the round's start as arrays: classes, weights and voters
+        (``j = -1``: the splits, with voters 1). The first time, one element per supporter group; from
+        the second time on (the round is being replayed again), one per ``(class, weight)``
+        (``kernel.aggregate``), made once and shared with later runs: fewer to price, but merging
+        costs more than one pricing."""
+        cached = self.arrays.get(j)
+        if cached is not None:
+            return cached
+        if j < 0:
             keys = np.array(self.splits, dtype=np.int64).reshape(-1, 2)
-            cached = self.arrays["splits"] = keys[:, 0], keys[:, 1].astype(np.float64)
-        return cached
+            cached = self.arrays[j] = keys[:, 0], keys[:, 1].astype(np.float64), np.ones(len(keys))
+            return cached
+        groups, weights, voters = prep.supporter_arrays[j]
+        if j in self.seen:
+            cached = self.arrays[j] = aggregate(
+                groups, weights, voters, self.group_class, prep.weight_span, prep.class_slots
+            )
+            return cached
+        self.seen.add(j)
+        return self.group_class[groups], prep.float_supporter_weights[j], voters
 
 
 def safe(limit: Real) -> Real:
