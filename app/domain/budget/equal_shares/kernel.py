@@ -380,3 +380,50 @@ def pay_at_tie(
         else:
             paid += voters[k] * share
     return paid, slopes
+
+
+@njit((_INTS, _FLOATS, _FLAGS, _FLAGS, types.float64, types.float64), cache=True)
+def split_limits(
+    limited: np.ndarray, distances: np.ndarray, live: np.ndarray, forced: np.ndarray, threshold: float,
+    step: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A replayed round's limits at ``step`` more (``replay``): of the projects still ``live``, the
+    *suspects* (limit at most ``threshold``, or ``forced``) and the others with their limits less ``step``."""
+    suspects = np.empty(len(limited), dtype=np.int64)
+    kept = np.empty(len(limited), dtype=np.int64)
+    kept_distances = np.empty(len(limited))
+    n_suspects, n_kept = 0, 0
+    for k in range(len(limited)):
+        q = limited[k]
+        if not live[q]:
+            continue
+        if distances[k] <= threshold or forced[q]:
+            suspects[n_suspects] = q
+            n_suspects += 1
+        else:
+            kept[n_kept] = q
+            kept_distances[n_kept] = distances[k] - step
+            n_kept += 1
+    return suspects[:n_suspects].copy(), kept[:n_kept].copy(), kept_distances[:n_kept].copy()
+
+
+@njit((_INTS, _FLOATS, _FLOATS, _FLOATS, _FLAGS, types.int64, types.float64, types.float64, types.float64),
+      cache=True)
+def charge(
+    old: np.ndarray, weights: np.ndarray, money: np.ndarray, slope: np.ndarray, whole: np.ndarray, first: int,
+    price: float, slope_step: float, tolerance: float,
+) -> bool:
+    """Charge a replayed winner's supporters: the (class, weight) buckets ``old``/``weights`` become the
+    classes from ``first`` on, paying ``price`` per unit of weight or all they have.
+
+    :returns: whether a payment was near what a class had."""
+    close = False
+    for k in range(len(old)):
+        pay = price * weights[k]
+        left = money[old[k]] - pay
+        if abs(left) <= tolerance * pay:
+            close = True
+        money[first + k] = 0.0 if left < 0 else left
+        whole[first + k] = left < 0
+        slope[first + k] = slope[old[k]] + weights[k] * slope_step
+    return close

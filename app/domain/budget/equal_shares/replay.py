@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.domain.budget.equal_shares.kernel import hold, pay_at_tie, price_at
+from app.domain.budget.equal_shares.kernel import charge, hold, pay_at_tie, price_at, split_limits
 from app.domain.budget.equal_shares.rounds import SHRINK, TOLERANCE, Real, Round, limit_arrays
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
     revived: set[int] = set()
     threshold = (step + SHRINK) / (1 - SHRINK)  # safe(limit) <= step, or a little more often
     live = np.ones(len(prep.ids), dtype=bool)
+    forced = np.zeros(len(prep.ids), dtype=bool)  # ``revived``, as a mask
     chosen_at = {past.chosen: t for t, past in enumerate(base) if past.chosen is not None}
     pending: dict[int, tuple[float, int]] = {}  # moved up, not yet at its own round: limit, round moved
 
@@ -54,19 +55,9 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
 
     for t, past in enumerate(base):
         alive = run.alive
-        limited, distances = past.limits
-        on = live[limited]
-        if not on.all():  # a purchase moved up from a later round
-            limited, distances = limited[on], distances[on]
-        near = distances <= threshold
-        if revived:
-            near |= np.isin(limited, list(revived))
-        if near.any():
-            suspects = revived.union(limited[near].tolist())
-            far = ~near
-            kept = limited[far], distances[far] - step
-        else:
-            suspects, kept = set(revived), (limited, distances - step)
+        found, kept_projects, kept_distances = split_limits(*past.limits, live, forced, threshold, float(step))
+        suspects = revived.union(found.tolist())
+        kept = kept_projects, kept_distances
         moved, carried = past.promoted, None
         if moved is not None and (proving or moved[0] in suspects or not movable(t, moved[0])):
             suspects.add(moved[0])
@@ -105,7 +96,11 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
         if dropped:
             alive.difference_update(dropped)
             live[list(dropped)] = False
-        revived = (revived | suspects.intersection(past.dropped)) - short
+        updated = (revived | suspects.intersection(past.dropped)) - short
+        if updated != revived:
+            forced[list(revived)] = False
+            forced[list(updated)] = True
+            revived = updated
         if past.chosen is None:
             return True
         if promotion is not None:
@@ -225,22 +220,8 @@ def _verify(
             fresh.append((q, (best_factor - factor) / (slope_step / prep.costs[chosen])))
         promotion = q, factor
     old, weights, _ = past.entry_arrays(prep, -1)
-    if prep.unit_weights:
-        left = m[old] - rho
-        near = (np.abs(left) <= TOLERANCE * rho).any()
-        raised = s[old] + slope_step
-    else:
-        pay = rho * weights
-        left = m[old] - pay
-        near = (np.abs(left) <= TOLERANCE * pay).any()
-        raised = s[old] + weights * slope_step
-    if near:
+    if charge(old, weights, m, s, run.whole, past.classes, rho, slope_step, TOLERANCE):
         run.close = True
-    new = slice(past.classes, past.classes + len(old))
-    emptied = left < 0
-    m[new] = np.where(emptied, 0.0, left)
-    run.whole[new] = emptied
-    s[new] = raised
     return fresh, short, best_factor, best_plain, promotion
 
 

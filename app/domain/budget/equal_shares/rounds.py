@@ -69,7 +69,7 @@ class Round:
             return cached
         if j < 0:
             keys = np.array(self.splits, dtype=np.int64).reshape(-1, 2)
-            cached = self.arrays[j] = keys[:, 0], keys[:, 1].astype(np.float64), np.ones(len(keys))
+            cached = self.arrays[j] = keys[:, 0].copy(), keys[:, 1].astype(np.float64), np.ones(len(keys))
             return cached
         groups, weights, voters = prep.supporter_arrays[j]
         if j in self.seen:
@@ -96,8 +96,8 @@ def limit_arrays(pairs: Sequence[tuple[int, Real]]) -> Limits:
 
 def float_bound(rounds: list[Round]) -> Fraction | None:
     """The bound ``D`` of a float run: the smallest limit of its rounds, shrunk (``safe``)."""
-    smallest = [float(past.limits[1].min()) for past in rounds if len(past.limits[1])]
-    return Fraction(safe(min(smallest))) if smallest else None
+    limits = np.concatenate([past.limits[1] for past in rounds]) if rounds else np.zeros(0)
+    return Fraction(safe(float(limits.min()))) if len(limits) else None
 
 
 def decided_run(prep: Prepared, b: int, winners: list[int], stable_for: Fraction | None) -> MesRun:
