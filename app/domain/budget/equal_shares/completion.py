@@ -34,24 +34,32 @@ def decide(
     step: int = 0,
     *,
     exact: bool = False,
-    whole_first: bool = False,
 ) -> tuple[MesRun, list[Round]]:
     """Decide one run (float pass, exact rerun on a near tie) and return it with its rounds.
 
     ``base`` are the rounds of the run at ``per_voter_budget - step``; the float pass replays the ones its
-    bounds prove unchanged instead of deciding them again. ``whole_first``: first decide every round
-    afresh, and replay only if that meets a near tie (a replay re-checks only the comparisons the bounds
-    do not cover, so it often passes a tie a whole run must rerun exactly). The exact rerun always starts
-    from round 0.
+    bounds prove unchanged instead of deciding them again. The exact rerun always starts from round 0.
     """
     if not exact:
-        for rounds in ((), base) if whole_first and base else (base,):
-            fast = _float_run(prep, per_voter_budget, rounds, step, proving=False)
-            result = fast.result()
-            if not fast.close:
-                return result, fast.rounds
+        fast = _float_run(prep, per_voter_budget, base, step, proving=False)
+        result = fast.result()
+        if not fast.close:
+            return result, fast.rounds
     slow = ExactRun(prep, per_voter_budget)
     return slow.result(), slow.rounds
+
+
+def _decide_whole(prep: Prepared, per_voter_budget: int, previous: int) -> MesRun:
+    """Decide one run whole in compiled code, keeping none of its rounds. On a near tie, replay it from
+    the run at ``previous`` (decided again, with its rounds), and only then rerun exactly: a replay
+    re-checks only what the bounds do not cover, so it often passes a tie a whole run must rerun exactly
+    (Zürich D10 at 375 and 400 per voter)."""
+    fast = FloatRun(prep, per_voter_budget, keep_rounds=False)
+    result = fast.result()
+    if not fast.close:
+        return result
+    _, base = decide(prep, previous)
+    return decide(prep, per_voter_budget, base, per_voter_budget - previous)[0]
 
 
 def prove(
@@ -108,6 +116,12 @@ def add1_completion(
     candidates = len(prep.ids)
     interval, cap, retry_from = 2, 2**62, b
     replaying = len(prep.table[0]) >= replay_from
+
+    def run_at(target: int) -> tuple[MesRun, list[Round]]:
+        if replaying:
+            return decide(prep, target, rounds, target - b)
+        return _decide_whole(prep, target, b), []
+
     while True:
         if run.stable_for is None or len(run.winners) == candidates:
             return Completion(replay_exact(prep, run), None, runs)
@@ -126,12 +140,12 @@ def add1_completion(
             interval = min(2 * interval, cap)
             cap += cap // 8 + 1
             continue
-        following, following_rounds = decide(prep, b + step, rounds, step, whole_first=not replaying)
+        following, following_rounds = run_at(b + step)
         runs += 1
         if following.spent > instance.budget:
             last = b + step - 1
             if last != b:
-                run, _ = decide(prep, last, rounds, last - b, whole_first=not replaying)
+                run, _ = run_at(last)
                 runs += 1
             return Completion(replay_exact(prep, run), b + step, runs)
         run, rounds, b = following, following_rounds, b + step

@@ -21,11 +21,14 @@ class FloatRun:
     (the caller then reruns in fractions); ``stable_for`` is shrunk by a relative ``1e-6`` (``safe``).
 
     ``replay.replay`` may first fill it with the rounds of the previous run that stand (then
-    ``finished`` tells whether all did); deciding starts after them. ``classes``: room to reserve for
+    ``finished`` tells whether all did); deciding starts after them. ``keep_rounds=False``: the rounds
+    decided are not kept (nor made), only their bound. ``classes``: room to reserve for
     the voter classes the replay makes (the base run's)."""
 
-    def __init__(self, prep: Prepared, b: int, classes: int = 1) -> None:
+    def __init__(self, prep: Prepared, b: int, classes: int = 1, *, keep_rounds: bool = True) -> None:
         self.prep = prep
+        self.keep_rounds = keep_rounds
+        self.unkept_limits: list[np.ndarray] = []
         self.b = b
         self.close = False
         self.finished = False
@@ -48,7 +51,8 @@ class FloatRun:
     def result(self) -> MesRun:
         if not self.finished:
             self._decide()
-        return decided_run(self.prep, self.b, self.winners, float_bound(self.rounds))
+        limits = [past.limits[1] for past in self.rounds] + self.unkept_limits
+        return decided_run(self.prep, self.b, self.winners, float_bound(limits))
 
     def _decide(self) -> None:
         """Decide the remaining rounds in compiled code (``kernel``)."""
@@ -70,6 +74,12 @@ class FloatRun:
         )
         self.close = self.close or bool(close)
         self.m, self.s, self.whole = money, slope, whole
+        self.alive = set(np.flatnonzero(alive).tolist())
+        self.classes = int(class_counts[count - 1])
+        self.winners.extend(chosen[: count - 1].tolist())
+        if not self.keep_rounds:
+            self.unkept_limits.append(limit_distances[: limits_at[count]])
+            return
         for t in range(count):
             winner = int(chosen[t])
             splits = tuple(zip(split_classes[splits_at[t] : splits_at[t + 1]].tolist(),
@@ -81,10 +91,6 @@ class FloatRun:
                 snapshots[t].copy(), int(class_counts[t]), splits, float(factors[t]) if winner >= 0 else None,
                 bool(plains[t]),
             ))
-            if winner >= 0:
-                self.winners.append(winner)
-        self.alive = set(np.flatnonzero(alive).tolist())
-        self.classes = int(class_counts[count - 1])
 
     def held_exactly(self, partial: int) -> bool:
         """Whether what a project's supporters hold sums exactly in floats, from how many of their

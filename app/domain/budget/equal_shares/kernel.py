@@ -427,3 +427,15 @@ def charge(
         whole[first + k] = left < 0
         slope[first + k] = slope[old[k]] + weights[k] * slope_step
     return close
+
+
+def _warm_up() -> None:
+    """Decide one tiny run: numba finishes setting up a function loaded from its cache on the first call
+    (about 10 ms for ``decide_rounds``), which belongs with loading it at import, not in the first count."""
+    one, start = np.zeros(1, dtype=np.int64), np.array([0, 1], dtype=np.int64)
+    money, slope, whole = np.array([1.0, 0.0, 0.0]), np.array([1.0, 0.0, 0.0]), np.ones(3, dtype=np.bool_)
+    decide_rounds(start, one, one + 1, np.ones(1), np.ones(1), np.ones(1), np.ones(1), 2, np.ones(1, dtype=np.bool_),
+                  one.copy(), 1, money, slope, whole, True, 1e-9)
+
+
+_warm_up()

@@ -94,10 +94,10 @@ def limit_arrays(pairs: Sequence[tuple[int, Real]]) -> Limits:
     return np.array([q for q, _ in pairs], dtype=np.int64), np.array([float(d) for _, d in pairs])
 
 
-def float_bound(rounds: list[Round]) -> Fraction | None:
-    """The bound ``D`` of a float run: the smallest limit of its rounds, shrunk (``safe``)."""
-    limits = np.concatenate([past.limits[1] for past in rounds]) if rounds else np.zeros(0)
-    return Fraction(safe(float(limits.min()))) if len(limits) else None
+def float_bound(limits: list[np.ndarray]) -> Fraction | None:
+    """The bound ``D`` of a float run from the limits of its rounds: the smallest, shrunk (``safe``)."""
+    every = np.concatenate(limits) if limits else np.zeros(0)
+    return Fraction(safe(float(every.min()))) if len(every) else None
 
 
 def decided_run(prep: Prepared, b: int, winners: list[int], stable_for: Fraction | None) -> MesRun:
