@@ -50,7 +50,8 @@ rounds). Which voters form which class (same payments so far), and so each proje
 the class of every merged ballot (a numpy array, shared with later runs). The run at ``b + step`` then
 replays the previous run round by round: the projects whose limit is above ``step`` are proven to decide
 as before (their limits carry over less ``step``); only the winner and the *suspects* (limit at most
-``step``) are priced at the new budget, with numpy prefix sums over their counts. If every suspect
+``step``) are priced at the new budget, in compiled code over their ``(class, weight)`` counts (Newton's
+method from the line through the supporters below the price found last time). If every suspect
 still loses (or is still unaffordable) the round stands, the suspects get fresh limits and the winner's
 supporters are charged; the first round where a suspect wins, or where nothing was affordable and
 something now is, is decided again from the stored structure, and so is everything after it. Most
