@@ -74,7 +74,10 @@ def replay(run: FloatRun, base: Sequence[Round], step: int, *, proving: bool = F
                 _hand_over(run, base, min((moved_at for _, moved_at in pending.values()), default=t))
             return False
         fresh, short, factor, plain, promotion = verified
-        dropped = tuple(sorted(short.union(q for q in past.dropped if q not in suspects)))
+        if short or not suspects.isdisjoint(past.dropped):
+            dropped = tuple(sorted(short.union(q for q in past.dropped if q not in suspects)))
+        else:
+            dropped = past.dropped
         move_limit = math.inf
         if carried is not None:
             promotion = carried
