@@ -1,12 +1,14 @@
-"""The rounds of a float run decided in compiled code (numba), over the flat table of (project,
-supporter group) pairs of ``Prepared.table``.
+"""The loops of the float pass in compiled code (numba): the rounds a run decides afresh
+(``decide_rounds``, over the flat table of (project, supporter group) pairs of ``Prepared.table``), and
+the replay's pricing, sums and charges of one round (``price_at``, ``hold``, ``pay_at_tie``,
+``split_limits``, ``charge``, over a round's supporters merged by ``aggregate``).
 
-Per round: what every live project's supporters hold (the unaffordable are dropped), each affordable
-project's price, the winner (smallest factor, then smallest id), and the winner's supporters charged,
-each (class, weight) bucket of them becoming a new class. Before, numpy did this with some fifty calls a
-round, and on a small election (a few hundred voters) those calls were nearly all of a run's time; here a
-round is a few passes over the live table. Compiled once per machine (numba's cache beside this file,
-seconds) and loaded when the module is imported (about half a second), not during a count.
+A round decided afresh: what every live project's supporters hold (the unaffordable are dropped), each
+affordable project's price, the winner (smallest factor, then smallest id), and the winner's supporters
+charged, each (class, weight) bucket of them becoming a new class. With numpy these were some fifty calls
+a round (and some twenty per replayed round), and those calls, not the arithmetic, were most of a count's
+time. Compiled once per machine (numba's cache beside this file, seconds) and loaded when the module is
+imported (about half a second), not during a count.
 
 The price ``rho`` of a project solves ``sum_i min(money_i, rho * w_i) = cost``, whose left side is
 concave, increasing and piecewise linear in ``rho``. Newton's method from below (``cost / weight``, or

@@ -128,12 +128,6 @@ class Prepared:
         return {}
 
     @cached_property
-    def unit_weights(self) -> bool:
-        """Whether every weight is 1 (approval ballots): then what a supporter pays is the price itself,
-        and the replay skips multiplying and dividing by weights."""
-        return self.weight_span <= 2
-
-    @cached_property
     def weight_span(self) -> int:
         """One more than the largest weight, to pack ``(class, weight)`` into one integer."""
         weights = self.table[2]
