@@ -28,12 +28,7 @@ def mes_run(instance: Instance | Prepared, per_voter_budget: int, *, exact: bool
 
 
 def decide(
-    prep: Prepared,
-    per_voter_budget: int,
-    base: Sequence[Round] = (),
-    step: int = 0,
-    *,
-    exact: bool = False,
+    prep: Prepared, per_voter_budget: int, base: Sequence[Round] = (), step: int = 0, *, exact: bool = False
 ) -> tuple[MesRun, list[Round]]:
     """Decide one run (float pass, exact rerun on a near tie) and return it with its rounds.
 

@@ -98,6 +98,28 @@ def _price(
 _INTS, _FLOATS, _FLAGS = types.int64[::1], types.float64[::1], types.boolean[::1]
 
 
+@njit((_INTS, _FLOATS, _FLOATS, _FLOATS, _FLAGS, types.int64, types.float64, types.float64, types.float64),
+      cache=True)
+def charge(
+    old: np.ndarray, weights: np.ndarray, money: np.ndarray, slope: np.ndarray, whole: np.ndarray, first: int,
+    price: float, slope_step: float, tolerance: float,
+) -> bool:
+    """Charge a winner's supporters: the (class, weight) buckets ``old``/``weights`` become the
+    classes from ``first`` on, paying ``price`` per unit of weight or all they have.
+
+    :returns: whether a payment was near what a class had."""
+    close = False
+    for k in range(len(old)):
+        pay = price * weights[k]
+        left = money[old[k]] - pay
+        if abs(left) <= tolerance * pay:
+            close = True
+        money[first + k] = 0.0 if left < 0 else left
+        whole[first + k] = left < 0
+        slope[first + k] = slope[old[k]] + weights[k] * slope_step
+    return close
+
+
 @njit(
     (_INTS, _INTS, _INTS, _FLOATS, _FLOATS, _FLOATS, _FLOATS, types.int64, _FLAGS, _INTS, types.int64, _FLOATS,
      _FLOATS, _FLAGS, types.boolean, types.float64),
@@ -239,24 +261,20 @@ def decide_rounds(
         order = np.argsort(packed)
         price = rho[best]
         slope_step = poor_slope[best] / rich[best]
+        first = n_splits
         previous = -1
         for k in range(len(order)):
             key = packed[order[k]]
             if key != previous:
                 previous = key
-                old, w = key // span, key % span
-                pay = price * w
-                if abs(money[old] - pay) <= tolerance * pay:
-                    close = True
-                money[classes] = 0.0 if money[old] < pay else money[old] - pay
-                whole[classes] = money[old] < pay
-                slope[classes] = slope[old] + w * slope_step
-                split_classes[n_splits] = old
-                split_weights[n_splits] = w
+                split_classes[n_splits] = key // span
+                split_weights[n_splits] = key % span
                 n_splits += 1
-                classes += 1
-            group_class[groups[start + order[k]]] = classes - 1
+            group_class[groups[start + order[k]]] = classes + n_splits - first - 1
         splits_at[t + 1] = n_splits
+        close |= charge(split_classes[first:n_splits], split_weights[first:n_splits].astype(np.float64), money,
+                        slope, whole, classes, price, slope_step, tolerance)
+        classes += n_splits - first
         alive[best] = False
         for j in range(n):
             if affordable[j]:
@@ -408,27 +426,6 @@ def split_limits(
             n_kept += 1
     return suspects[:n_suspects].copy(), kept[:n_kept].copy(), kept_distances[:n_kept].copy()
 
-
-@njit((_INTS, _FLOATS, _FLOATS, _FLOATS, _FLAGS, types.int64, types.float64, types.float64, types.float64),
-      cache=True)
-def charge(
-    old: np.ndarray, weights: np.ndarray, money: np.ndarray, slope: np.ndarray, whole: np.ndarray, first: int,
-    price: float, slope_step: float, tolerance: float,
-) -> bool:
-    """Charge a replayed winner's supporters: the (class, weight) buckets ``old``/``weights`` become the
-    classes from ``first`` on, paying ``price`` per unit of weight or all they have.
-
-    :returns: whether a payment was near what a class had."""
-    close = False
-    for k in range(len(old)):
-        pay = price * weights[k]
-        left = money[old[k]] - pay
-        if abs(left) <= tolerance * pay:
-            close = True
-        money[first + k] = 0.0 if left < 0 else left
-        whole[first + k] = left < 0
-        slope[first + k] = slope[old[k]] + weights[k] * slope_step
-    return close
 
 
 def _warm_up() -> None:
