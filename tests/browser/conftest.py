@@ -103,7 +103,9 @@ def decode_qr_codes(png: bytes) -> list[str]:
     return [symbol.data.decode() for symbol in decode(Image.open(io.BytesIO(png)))]
 
 
-def pdf_pages_as_png(pdf: Path, resolution: int = 100) -> list[bytes]:
+def pdf_pages_as_png(pdf: Path, resolution: int = 150) -> list[bytes]:
+    """Every page of ``pdf`` as a PNG. At 100 dpi zbar missed 1 of 2,400 random ticket QR codes (a flaky
+    30-phone test now and then); at 150 dpi it read all of 6,400."""
     import subprocess
     import tempfile
 
